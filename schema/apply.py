@@ -1,0 +1,112 @@
+"""Writes the schema into a database: constraints, indexes and the vocabulary terms as nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver
+from stakegraph.schema.constraints import schema_items
+from stakegraph.schema.model import Label, Rel
+from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme, schemes
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """What `schema apply` did."""
+
+    constraints: list[str]
+    indexes: list[str]
+    terms_per_scheme: dict[str, int]
+
+
+def _term_rows(scheme: Scheme) -> list[dict[str, Any]]:
+    rows = []
+    for t in scheme.terms:
+        props: dict[str, Any] = {
+            "id": t.id,
+            "scheme": t.scheme,
+            "code": t.code,
+            "name": t.label,
+            "definition": t.definition,
+            "order": t.order,
+            "source": scheme.title,
+        }
+        for key, value in t.extra.items():
+            if isinstance(value, str | int | float | bool):
+                props[key] = value
+        rows.append(
+            {"props": props, "broader": None if t.broader is None else f"{t.scheme}:{t.broader}"}
+        )
+    return rows
+
+
+def _cluster_rows(scheme: Scheme) -> list[dict[str, str]]:
+    return [
+        {"id": t.id, "broader": f"eric_cluster:{t.extra['cluster']}"}
+        for t in scheme.terms
+        if "cluster" in t.extra
+    ]
+
+
+_MERGE_TERMS = f"""
+UNWIND $rows AS row
+MERGE (c:{Label.CONCEPT} {{id: row.props.id}})
+SET c += row.props
+"""
+
+_LINK_BROADER = f"""
+UNWIND $rows AS row
+MATCH (c:{Label.CONCEPT} {{id: row.id}}), (b:{Label.CONCEPT} {{id: row.broader}})
+MERGE (c)-[:{Rel.BROADER}]->(b)
+"""
+
+
+def apply_schema(driver: Driver, database: str) -> ApplyReport:
+    """Returns what was ensured after creating constraints, indexes and vocabulary nodes."""
+    with driver.session(database=database) as session:
+        for item in schema_items():
+            session.run(item.statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+    all_schemes = schemes()
+    with driver.session(database=database) as session:
+        for scheme in all_schemes.values():
+            rows = _term_rows(scheme)
+            entity = ENTITY_SCHEMES.get(scheme.name)
+            session.execute_write(_write_terms, rows, entity)
+            broader = [
+                {"id": r["props"]["id"], "broader": r["broader"]} for r in rows if r["broader"]
+            ]
+            broader += _cluster_rows(scheme)
+            if broader:
+                session.execute_write(_link_broader, broader)
+    constraints, indexes = list_schema(driver, database)
+    return ApplyReport(constraints, indexes, {n: len(s.terms) for n, s in all_schemes.items()})
+
+
+def _write_terms(tx: Any, rows: list[dict[str, Any]], entity: Label | None) -> None:
+    tx.run(_MERGE_TERMS, rows=rows).consume()
+    if entity is not None:
+        # The entity label comes from ENTITY_SCHEMES, never from input.
+        tx.run(
+            f"UNWIND $ids AS id MATCH (c:{Label.CONCEPT} {{id: id}}) SET c:{entity}",
+            ids=[r["props"]["id"] for r in rows],
+        ).consume()
+
+
+def _link_broader(tx: Any, rows: list[dict[str, Any]]) -> None:
+    tx.run(_LINK_BROADER, rows=rows).consume()
+
+
+def list_schema(driver: Driver, database: str) -> tuple[list[str], list[str]]:
+    """Returns the names of the constraints and of the (non-lookup) indexes in the database."""
+    records, _, _ = driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name", database_=database
+    )
+    constraints = [r["name"] for r in records]
+    records, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name, type, owningConstraint "
+        "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name ORDER BY name",
+        database_=database,
+    )
+    return constraints, [r["name"] for r in records]

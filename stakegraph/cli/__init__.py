@@ -1,0 +1,1 @@
+"""The `stakegraph` command line."""

@@ -1,0 +1,30 @@
+"""Shared terminal output and the settings/driver handles every command uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from neo4j import Driver
+from rich.console import Console
+
+from stakegraph.db import open_driver
+from stakegraph.settings import Settings, get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    """Returns the process settings."""
+    return get_settings()
+
+
+@contextmanager
+def driver() -> Iterator[Driver]:
+    """Yields a verified driver for the configured Neo4j and closes it afterwards."""
+    drv = open_driver(get_settings())
+    try:
+        yield drv
+    finally:
+        drv.close()

@@ -1,0 +1,72 @@
+"""The `stakegraph` command: one Typer app with a sub-command per job."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from stakegraph import __version__
+from stakegraph.cli import neo4j_cmd, schema_cmd, up_cmd
+from stakegraph.cli.console import err_console
+from stakegraph.errors import StakegraphError
+
+app = typer.Typer(
+    name="stakegraph",
+    help="A Neo4j knowledge graph of stakeholder engagement: load, query, analyse, serve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(neo4j_cmd.app, name="neo4j")
+app.add_typer(schema_cmd.app, name="schema")
+app.command("up")(up_cmd.up)
+
+_debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stakegraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+) -> None:
+    """stakegraph: stakeholder engagement as a graph."""
+    global _debug
+    _debug = debug
+
+
+def run() -> None:
+    """Runs the CLI; errors become one clear line and a non-zero exit unless --debug."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the one place every failure turns into one line
+        if _debug or "--debug" in sys.argv:
+            raise
+        message = str(exc) if isinstance(exc, StakegraphError) else _describe(exc)
+        err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+        sys.exit(2 if _is_usage_error(exc) else 1)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Typer vendors its own copy of click, so the class is recognised by name.
+    return any(cls.__name__ == "UsageError" for cls in type(exc).__mro__)
+
+
+def _describe(exc: Exception) -> str:
+    format_message = getattr(exc, "format_message", None)
+    if callable(format_message):
+        return str(format_message())
+    return f"{type(exc).__name__}: {exc} (run with --debug for the traceback)"

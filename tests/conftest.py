@@ -1,0 +1,87 @@
+"""Shared fixtures: one real Neo4j for the whole session, and per-test scratch id prefixes.
+
+The session fixture starts the local Neo4j (or reuses a running one) under the repository's
+``.stakegraph-test`` home on ports 17687/17474, so it never touches a user's `stakegraph up`
+instance. Set NEO4J_URI/NEO4J_PASSWORD to run the suite against another server instead. If Neo4j
+cannot be started the run fails loudly; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+REPO = Path(__file__).resolve().parent.parent
+
+os.environ.setdefault("STAKEGRAPH_HOME", str(REPO / ".stakegraph-test"))
+os.environ.setdefault("STAKEGRAPH_BOLT_PORT", "17687")
+os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
+
+from stakegraph.schema.apply import apply_schema  # noqa: E402
+
+from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
+from stakegraph.localdb import instance  # noqa: E402
+from stakegraph.settings import Settings, get_settings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The settings every test and every CLI subprocess uses."""
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(settings: Settings) -> Settings:
+    """Starts (or reuses) the real Neo4j; raises, failing the run, if it cannot."""
+    if settings.uses_local_neo4j:
+        instance.start(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_server: Settings) -> Iterator[Driver]:
+    """A verified driver to the test Neo4j, with the schema and vocabularies applied."""
+    drv = open_driver(neo4j_server)
+    apply_schema(drv, neo4j_server.neo4j_database)
+    yield drv
+    drv.close()
+
+
+@pytest.fixture(scope="session")
+def database(neo4j_server: Settings) -> str:
+    """The database name tests write to."""
+    return neo4j_server.neo4j_database
+
+
+@pytest.fixture(scope="session")
+def cli_env(driver: Driver, neo4j_server: Settings) -> dict[str, str]:
+    """Environment for running the `stakegraph` CLI as a subprocess against the test Neo4j."""
+    conn = connection(neo4j_server)
+    env = dict(os.environ)
+    # The venv's `stakegraph` script first on PATH, however pytest itself was launched.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(
+        NEO4J_URI=conn.uri,
+        NEO4J_USER=conn.user,
+        NEO4J_PASSWORD=conn.password,
+        NEO4J_DATABASE=conn.database,
+    )
+    return env
+
+
+@pytest.fixture
+def scratch(driver: Driver, database: str) -> Iterator[str]:
+    """A unique id prefix for this test; every node whose id starts with it is deleted after."""
+    prefix = f"t{uuid.uuid4().hex[:10]}-"
+    yield prefix
+    driver.execute_query(
+        "MATCH (n) WHERE n.id STARTS WITH $prefix DETACH DELETE n",
+        prefix=prefix,
+        database_=database,
+    )
