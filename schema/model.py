@@ -24,6 +24,7 @@ class Label(StrEnum):
     OBJECTIVE = "Objective"
     CONCEPT = "Concept"
     AUDIT = "AuditEvent"
+    ANALYTICS_RUN = "AnalyticsRun"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
 
@@ -45,6 +46,7 @@ class Rel(StrEnum):
     CONTRIBUTED_TO = "CONTRIBUTED_TO"
     OBSERVED = "OBSERVED"
     BROADER = "BROADER"
+    SCORED = "SCORED"
 
 
 class Kind(StrEnum):
@@ -229,6 +231,22 @@ NODES: tuple[NodeSpec, ...] = (
         ),
         name_indexed=False,
     ),
+    NodeSpec(
+        Label.ANALYTICS_RUN,
+        "One run of a network metric (`stakegraph analyse --write`): when, how, with which "
+        "parameters; its SCORED relationships keep every stakeholder's value from that run.",
+        (
+            Prop("id", required=True, doc="derived: scope/metric/timestamp"),
+            Prop("metric", required=True, doc="pagerank, betweenness, degree, ..."),
+            Prop("computed_at", required=True, doc="UTC timestamp, ISO 8601"),
+            Prop("method", required=True, doc="engine and algorithm, e.g. igraph PRPACK"),
+            Prop("params_json", required=True, doc="scope, tie types, weighting, parameters"),
+            Prop("nodes", PropType.INTEGER, doc="stakeholders in the projection"),
+            Prop("edges", PropType.INTEGER, doc="arcs in the projection"),
+            Prop("complete", PropType.BOOLEAN, doc="false until every score is written"),
+        ),
+        name_indexed=False,
+    ),
 )
 
 _TIE_PROPS = (
@@ -346,6 +364,14 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.CONCEPT,
         Label.CONCEPT,
         "A vocabulary term's broader term (an ERIC strategy's cluster).",
+    ),
+    RelSpec(
+        Rel.SCORED,
+        Label.ANALYTICS_RUN,
+        Label.STAKEHOLDER,
+        "A metric run's score of a stakeholder; one property per score column (e.g. pagerank, "
+        "or in_degree/out_degree/degree). Runs are never overwritten: the latest is current.",
+        history=True,
     ),
 )
 

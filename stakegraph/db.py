@@ -47,7 +47,9 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
     """Returns a connected synchronous driver, or raises a one-line error saying what to do."""
     conn = connection(settings)
     try:
-        driver = GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
+        driver = GraphDatabase.driver(
+            conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
+        )
     except (ConfigurationError, ValueError) as exc:
         raise StakegraphError(f"NEO4J_URI {conn.uri!r} is not a Neo4j address: {exc}") from exc
     if verify:
@@ -62,7 +64,9 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
 def open_async_driver(settings: Settings) -> AsyncDriver:
     """Returns an asynchronous driver for the API; connectivity is checked on first use."""
     conn = connection(settings)
-    return AsyncGraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
+    return AsyncGraphDatabase.driver(
+        conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
+    )
 
 
 def explain(exc: BaseException, conn: Connection) -> BaseException:

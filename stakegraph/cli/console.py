@@ -11,8 +11,9 @@ from rich.console import Console
 from stakegraph.db import open_driver
 from stakegraph.settings import Settings, get_settings
 
-console = Console()
-err_console = Console(stderr=True)
+# Soft wrap: long lines (addresses, passwords) stay whole so they can be copied.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

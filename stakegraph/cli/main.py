@@ -7,8 +7,13 @@ import sys
 import typer
 
 from stakegraph import __version__
-from stakegraph.cli import neo4j_cmd, schema_cmd, up_cmd
+from stakegraph.cli import export_cmd, neo4j_cmd, plot_cmd, schema_cmd, up_cmd
+from stakegraph.cli.analyse_cmd import analyse_command
 from stakegraph.cli.console import err_console
+from stakegraph.cli.demo_cmd import demo, generate_cmd
+from stakegraph.cli.load_cmd import load, template
+from stakegraph.cli.query_cmd import query
+from stakegraph.cli.serve_cmd import apikey_app, serve
 from stakegraph.errors import StakegraphError
 
 app = typer.Typer(
@@ -20,6 +25,16 @@ app = typer.Typer(
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(schema_cmd.app, name="schema")
 app.command("up")(up_cmd.up)
+app.add_typer(plot_cmd.app, name="plot")
+app.command("export")(export_cmd.export)
+app.command("analyse")(analyse_command)
+app.command("serve")(serve)
+app.command("query")(query)
+app.add_typer(apikey_app, name="apikey")
+app.command("demo")(demo)
+app.command("generate")(generate_cmd)
+app.command("load")(load)
+app.command("template")(template)
 
 _debug = False
 
@@ -44,7 +59,10 @@ def main(
 def run() -> None:
     """Runs the CLI; errors become one clear line and a non-zero exit unless --debug."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -1,17 +1,39 @@
-"""`stakegraph up`: the main job: Neo4j started, schema applied, demo loaded, URLs printed."""
+"""`stakegraph up`: the main job: Neo4j started, schema applied, demo loaded, API served."""
 
 from __future__ import annotations
 
 import time
 
+import typer
+from neo4j import Driver
+
 from stakegraph.cli.console import console, driver, settings
 from stakegraph.db import connection
 from stakegraph.localdb import instance
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.model import Label
 
 
-def up() -> None:
-    """Start the local Neo4j, apply the schema, load the demo into an empty graph, print URLs."""
+def _graph_is_empty(drv: Driver, database: str) -> bool:
+    records, _, _ = drv.execute_query(
+        f"MATCH (s:{Label.STAKEHOLDER}) RETURN count(s) > 0 AS any", database_=database
+    )
+    return not records[0]["any"]
+
+
+def up(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address the API listens on."),
+    port: int = typer.Option(8000, "--port", help="Port the API listens on."),
+    serve_api: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API afterwards."),
+    anonymous_read: bool = typer.Option(
+        True,
+        "--anonymous-read/--no-anonymous-read",
+        help="Let callers without a key read (the default for a local demo on loopback).",
+    ),
+) -> None:
+    """Start the local Neo4j, apply the schema, load the demo into an empty graph, serve the API."""
+    from stakegraph.cli.demo_cmd import load_demo
+
     cfg = settings()
     began = time.monotonic()
     if cfg.uses_local_neo4j:
@@ -20,11 +42,22 @@ def up() -> None:
     with driver() as drv:
         report = apply_schema(drv, cfg.neo4j_database)
         console.print(
-            f"Schema: {len(report.constraints)} constraints, {len(report.indexes)} "
-            f"indexes, {sum(report.terms_per_scheme.values())} vocabulary terms."
+            f"Schema: {len(report.constraints)} constraints, {len(report.indexes)} indexes, "
+            f"{sum(report.terms_per_scheme.values())} vocabulary terms."
         )
+        if _graph_is_empty(drv, cfg.neo4j_database):
+            loaded = load_demo(drv, cfg.neo4j_database, batch_size=cfg.batch_size)
+            console.print(f"Demo loaded: {loaded.rows_read} rows (see loaders/demo/README.md).")
+        else:
+            console.print("The graph already holds stakeholders: the demo was not loaded.")
     conn = connection(cfg)
     console.print(f"Ready in {time.monotonic() - began:.1f} s.")
     console.print(f"  Bolt            {conn.uri}  (user {conn.user}, password {conn.password})")
     if cfg.uses_local_neo4j:
         console.print(f"  Neo4j Browser   {instance.status(cfg).browser}")
+    if not serve_api:
+        return
+    console.print(f"  GraphQL API     http://{host}:{port}/graphql  (GraphiQL in a browser)")
+    from stakegraph.cli.serve_cmd import serve
+
+    serve(host=host, port=port, workers=None, allow_anonymous_read=anonymous_read)

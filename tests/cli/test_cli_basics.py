@@ -39,3 +39,11 @@ def test_neo4j_commands_refuse_to_manage_a_remote_server(cli_env: dict[str, str]
     assert out.returncode == 1
     assert "NEO4J_URI is set" in out.stderr
     assert len(out.stderr.strip().splitlines()) <= 3
+
+
+def test_cli_metric_list_matches_the_analytics_package() -> None:
+    from stakegraph.queries.analytics import METRICS
+
+    from stakegraph.cli.analyse_cmd import METRIC_NAMES
+
+    assert tuple(METRIC_NAMES) == tuple(METRICS)

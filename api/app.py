@@ -1,0 +1,125 @@
+"""The ASGI app: ``/graphql`` (POST, GET for queries, GraphiQL in a browser) and ``/health``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from neo4j import AsyncDriver, RoutingControl
+from stakegraph.api.auth import KeyCache, Principal, credential, resolve
+from stakegraph.api.context import Context
+from stakegraph.api.errors import ApiError, ErrorCode
+from stakegraph.api.extensions import format_error
+from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.schema import build_schema
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from stakegraph.settings import Settings, get_settings
+
+log = logging.getLogger("stakegraph.api")
+
+_COMPONENTS = (
+    "CALL dbms.components() YIELD name, versions, edition "
+    "RETURN name, versions[0] AS version, edition"
+)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app with stakegraph's context (caller, gateway, request id)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
+        )
+        self.settings = settings
+        self.keys = KeyCache(settings.api_key_cache_s)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        driver: AsyncDriver = request.app.state.driver
+        gateway = Gateway(driver, self.settings.neo4j_database)
+        token = credential(request.headers.get("authorization"), request.headers.get("x-api-key"))
+        try:
+            principal = await resolve(token, self.settings, self.keys, gateway)
+        except ApiError as exc:
+            if exc.code != ErrorCode.UNAVAILABLE:
+                raise
+            principal = Principal(None, "unknown", "unavailable", exc.message)
+        context = Context(gateway=gateway, principal=principal, settings=self.settings)
+        request.state.request_id = context.request_id
+        if isinstance(response, Response):
+            response.headers["X-Request-ID"] = context.request_id
+        return context
+
+
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Returns the response body with every error coded and masked (see format_error)."""
+        request_id = str(getattr(request.state, "request_id", "-"))
+        body: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            body["errors"] = [format_error(e, request_id).formatted for e in result.errors]
+        if result.extensions:
+            body["extensions"] = result.extensions
+        return body
+
+
+async def health(request: Request) -> JSONResponse:
+    """Returns 200 with Neo4j's version and state when it answers, 503 when it does not."""
+    settings: Settings = request.app.state.settings
+    driver: AsyncDriver = request.app.state.driver
+    try:
+        records, _, _ = await asyncio.wait_for(
+            driver.execute_query(
+                _COMPONENTS, database_=settings.neo4j_database, routing_=RoutingControl.READ
+            ),
+            timeout=settings.api_db_timeout_s * 2,
+        )
+    except Exception as exc:  # any failure to answer is "unavailable" to a load balancer
+        log.warning("health: Neo4j does not answer: %r", exc)
+        return JSONResponse(
+            {"status": "unavailable", "neo4j": {"state": "unreachable"}}, status_code=503
+        )
+    first = records[0] if records else None
+    neo4j: dict[str, Any] = {
+        "state": "online",
+        "database": settings.neo4j_database,
+        "version": first["version"] if first else None,
+        "edition": first["edition"] if first else None,
+    }
+    return JSONResponse({"status": "ok", "neo4j": neo4j})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Returns the ASGI app; its driver is opened at startup and closed at shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.driver = open_api_driver(settings)
+        try:
+            yield
+        finally:
+            await app.state.driver.close()
+
+    graphql = GraphQLApp(settings)
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,63 @@
+"""The per-request context: caller, database gateway, request id and the request's loaders."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from stakegraph.api.auth import Principal, Role
+from stakegraph.api.dataloaders import Loaders
+from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode, forbidden
+from stakegraph.api.gateway import Gateway
+from strawberry.types import Info
+
+from stakegraph.settings import Settings
+
+
+@dataclass
+class Context:
+    """What every resolver can reach through ``info.context``."""
+
+    gateway: Gateway
+    principal: Principal
+    settings: Settings
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.gateway)
+
+
+def ctx(info: Info[Any, Any]) -> Context:
+    """Returns the request context of a resolver."""
+    context: Context = info.context
+    return context
+
+
+def require(info: Info[Any, Any], needed: Role) -> Context:
+    """Returns the context when the caller has ``needed`` (or anonymous reads are on for
+    readers); raises FORBIDDEN otherwise."""
+    context = ctx(info)
+    principal = context.principal
+    if principal.allows(needed):
+        return context
+    if (
+        needed == Role.READER
+        and principal.role is None
+        and principal.problem is None
+        and context.settings.api_allow_anonymous_read
+    ):
+        return context
+    if principal.via == "unavailable":
+        raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    if principal.problem is not None:
+        raise forbidden(principal.problem)
+    if principal.role is None:
+        raise forbidden("authentication required: send an API key or a bearer token")
+    raise forbidden(f"the {needed.value} role is required (you are {principal.role.value})")
+
+
+def can_see_personal(info: Info[Any, Any]) -> bool:
+    """Returns True when the caller may read personal data (editor or admin)."""
+    return ctx(info).principal.allows(Role.EDITOR)

@@ -1,0 +1,175 @@
+"""Cypher text the API builds: node lookups, filtered pages and one-hop batches.
+
+Labels and relationship types come only from `stakegraph.schema.model`; filter and order
+fragments come only from the fixed tables below, picked by name; every value is a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stakegraph.schema.constraints import FULLTEXT_INDEX
+from stakegraph.schema.model import Label, Rel
+
+NODE_MAP = "{{.*, _labels: labels({v})}}"
+
+
+def node_map(var: str) -> str:
+    """Returns a map projection of a node with its labels under ``_labels``."""
+    return var + NODE_MAP.format(v=var)
+
+
+def by_ids(label: Label) -> str:
+    """Returns the query fetching nodes of ``label`` for ``$ids`` (one row per found id)."""
+    return f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN id, {node_map('n')} AS node"
+
+
+# Conditions on the listed node `n`, by filter name; each uses the parameter of the same name.
+NODE_CONDITIONS: dict[str, str] = {
+    "ids": "n.id IN $ids",
+    "idPrefix": "n.id STARTS WITH $idPrefix",
+    "kind": "n.kind = $kind",
+    "sector": "n.sector = $sector",
+    "seldomHeard": "coalesce(n.seldom_heard, false) = $seldomHeard",
+    "societal": "coalesce(n.societal, false) = $societal",
+    "country": "n.country = $country",
+    "stage": "n.stage = $stage",
+    "phase": "n.phase = $phase",
+    "level": "n.level = $level",
+    "type": "n.type = $type",
+    "mode": "n.mode = $mode",
+    "dateFrom": "n.date >= $dateFrom",
+    "dateTo": "n.date <= $dateTo",
+    "scheme": "n.scheme = $scheme",
+    "cluster": "n.cluster = $cluster",
+    "customOnly": "($customOnly = false OR NOT n:Concept)",
+    "activityProject": (
+        f"EXISTS {{ (n)-[:{Rel.FOR_PROJECT}]->(:{Label.PROJECT} {{id: $activityProject}}) }}"
+    ),
+    "participant": (
+        f"EXISTS {{ (:{Label.STAKEHOLDER} {{id: $participant}})-[:{Rel.PARTICIPATED_IN}]->(n) }}"
+    ),
+    "project": f"EXISTS {{ (n)-[:{Rel.ASSESSED}]->(:{Label.PROJECT} {{id: $project}}) }}",
+    # The current (latest) assessment of n in the project (or in any project) matches.
+    "current": (
+        f"EXISTS {{ MATCH (n)-[a:{Rel.ASSESSED}]->(p:{Label.PROJECT}) "
+        "WHERE ($project IS NULL OR p.id = $project) "
+        "AND ($quadrant IS NULL OR a.quadrant = $quadrant) "
+        "AND ($category IS NULL OR a.category = $category) "
+        f"AND NOT EXISTS {{ MATCH (n)-[b:{Rel.ASSESSED}]->(p) "
+        "WHERE b.date > a.date OR (b.date = a.date AND b.id > a.id) } }"
+    ),
+}
+
+NODE_ORDERS: dict[str, str] = {
+    "NAME_ASC": "n.name ASC, n.id ASC",
+    "NAME_DESC": "n.name DESC, n.id DESC",
+    "ID_ASC": "n.id ASC",
+    "ID_DESC": "n.id DESC",
+    "DATE_ASC": "n.date ASC, n.id ASC",
+    "DATE_DESC": "n.date DESC, n.id DESC",
+    "ORDER_ASC": "n.order ASC, n.id ASC",
+    "RELEVANCE": "score DESC, n.id ASC",
+}
+
+
+def page_query(label: Label, conditions: list[str], order: str, search: bool) -> str:
+    """Returns the query giving ``total`` and one ``page`` ($skip, $limit) of filtered nodes."""
+    unknown = [c for c in conditions if c not in NODE_CONDITIONS]
+    if unknown or order not in NODE_ORDERS:
+        raise KeyError(f"unknown filter or order: {unknown or order}")
+    if search:
+        match = (
+            f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $search) "
+            f"YIELD node AS n, score WHERE n:{label}"
+        )
+        where = "".join(f" AND {NODE_CONDITIONS[c]}" for c in conditions)
+    else:
+        match = f"MATCH (n:{label})"
+        joined = " AND ".join(NODE_CONDITIONS[c] for c in conditions)
+        where = f" WHERE {joined}" if conditions else ""
+        order = order if order != "RELEVANCE" else "NAME_ASC"
+    carried = "n, score" if search else "n"
+    return (
+        f"CALL () {{ {match}{where} RETURN count(n) AS total }} "
+        f"CALL () {{ {match}{where} WITH {carried} ORDER BY {NODE_ORDERS[order]} "
+        f"SKIP $skip LIMIT $limit RETURN collect({node_map('n')}) AS page }} "
+        "RETURN total, page"
+    )
+
+
+class Direction(StrEnum):
+    """Which way a hop follows its relationships from the node it starts at."""
+
+    OUT = "OUT"
+    IN = "IN"
+    BOTH = "BOTH"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step from nodes of ``start`` along ``rels`` to nodes of ``end``."""
+
+    start: Label
+    rels: tuple[Rel, ...]
+    direction: Direction
+    end: Label
+
+
+# Conditions on a hop's relationship `r` (between `s` = start node and `e` = end node of r)
+# and its far node `m`; each uses the parameter of the same name.
+HOP_CONDITIONS: dict[str, str] = {
+    "latest": (
+        f"NOT EXISTS {{ MATCH (s)-[b:{Rel.ASSESSED}]->(e) "
+        "WHERE (b.date > r.date OR (b.date = r.date AND b.id > r.id)) "
+        "AND ($asOf IS NULL OR b.date <= $asOf) }"
+    ),
+    "asOf": "r.date <= $asOf",
+    "quadrant": "r.quadrant = $quadrant",
+    "category": "r.category = $category",
+    "relDateFrom": "r.date >= $relDateFrom",
+    "relDateTo": "r.date <= $relDateTo",
+    "project": f"e:{Label.PROJECT} AND e.id = $project",
+    "stage": "m.stage = $stage",
+    "level": "m.level = $level",
+    "type": "m.type = $type",
+    "dateFrom": "m.date >= $dateFrom",
+    "dateTo": "m.date <= $dateTo",
+}
+
+HOP_ORDERS: dict[str, str] = {
+    "REL_DATE_DESC": "r.date DESC, r.id DESC, m.id",
+    "DATE_DESC": "m.date DESC, m.id DESC",
+    "DATE_ASC": "m.date ASC, m.id ASC",
+    "NAME_ASC": "m.name ASC, m.id ASC",
+    "TYPE_NAME": "type(r), m.name, m.id",
+    "WEIGHT_DESC": "coalesce(r.weight, 1.0) DESC, m.name, m.id",
+}
+
+
+def hop_query(hop: Hop, conditions: tuple[str, ...], order: str) -> str:
+    """Returns the batch query of a hop for ``$ids``: per id, ``total`` and the rows of the page
+    ``$offset``..``$offset + $limit``, each with the relationship and both of its end nodes."""
+    unknown = [c for c in conditions if c not in HOP_CONDITIONS]
+    if unknown or order not in HOP_ORDERS:
+        raise KeyError(f"unknown hop filter or order: {unknown or order}")
+    types = "|".join(hop.rels)
+    left = "<-" if hop.direction == Direction.IN else "-"
+    right = "->" if hop.direction == Direction.OUT else "-"
+    where = (" WHERE " + " AND ".join(HOP_CONDITIONS[c] for c in conditions)) if conditions else ""
+    pattern = (
+        f"MATCH (n){left}[r:{types}]{right}(m:{hop.end}) "
+        f"WITH r, m, startNode(r) AS s, endNode(r) AS e{where}"
+    )
+    row = (
+        f"{{type: type(r), rel: properties(r), start: {node_map('s')}, end: {node_map('e')}}}"
+    )
+    # Counting and paging apart lets Neo4j sort only the top of each list (ORDER BY + LIMIT).
+    return (
+        f"UNWIND $ids AS id MATCH (n:{hop.start} {{id: id}}) "
+        f"CALL (n) {{ {pattern} RETURN count(*) AS total }} "
+        f"CALL (n) {{ {pattern} WITH r, m, s, e ORDER BY {HOP_ORDERS[order]} "
+        f"SKIP $offset LIMIT $limit RETURN collect({row}) AS page }} "
+        "RETURN id, total, page"
+    )

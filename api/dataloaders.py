@@ -1,0 +1,73 @@
+"""Request-scoped DataLoaders: one Cypher query per field and level, however many parents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from stakegraph.api.cypher import Hop, by_ids, hop_query
+from stakegraph.api.gateway import Gateway, Row
+from stakegraph.schema.model import Label
+from strawberry.dataloader import DataLoader
+
+
+@dataclass(frozen=True)
+class HopRequest:
+    """A hop with its filters, order and page: the loader for one field with one set of args."""
+
+    hop: Hop
+    conditions: tuple[str, ...]
+    params: tuple[tuple[str, Any], ...]
+    order: str
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class HopPage:
+    """One parent's slice of a hop: the total before paging and the rows of the page."""
+
+    total: int
+    rows: list[Row]
+
+
+class Loaders:
+    """The loaders of one request, created on first use and shared by all its resolvers."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+        self._nodes: dict[Label, DataLoader[str, Row | None]] = {}
+        self._hops: dict[HopRequest, DataLoader[str, HopPage]] = {}
+
+    def node(self, label: Label) -> DataLoader[str, Row | None]:
+        """Returns the loader of nodes of ``label`` by id (None when absent)."""
+        loader = self._nodes.get(label)
+        if loader is None:
+            query = by_ids(label)
+
+            async def load(ids: Sequence[str]) -> list[Row | None]:
+                rows = await self._gateway.read(query, {"ids": list(ids)})
+                found = {r["id"]: r["node"] for r in rows}
+                return [found.get(i) for i in ids]
+
+            loader = DataLoader(load_fn=load)
+            self._nodes[label] = loader
+        return loader
+
+    def hop(self, request: HopRequest) -> DataLoader[str, HopPage]:
+        """Returns the loader of one hop (with its args) by parent id."""
+        loader = self._hops.get(request)
+        if loader is None:
+            query = hop_query(request.hop, request.conditions, request.order)
+            params = dict(request.params)
+            params.update(offset=request.offset, limit=request.limit)
+
+            async def load(ids: Sequence[str]) -> list[HopPage]:
+                rows = await self._gateway.read(query, {**params, "ids": list(ids)})
+                found = {r["id"]: HopPage(r["total"], r["page"]) for r in rows}
+                return [found.get(i, HopPage(0, [])) for i in ids]
+
+            loader = DataLoader(load_fn=load)
+            self._hops[request] = loader
+        return loader

@@ -1,0 +1,109 @@
+"""The API's only door to Neo4j: every read and write goes through here, is counted (round
+trips per request) and has driver failures turned into ``UNAVAILABLE`` / ``CONFLICT`` errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j.exceptions import (
+    ConstraintError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
+
+from stakegraph.db import connection
+from stakegraph.settings import Settings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+# Failures that mean "the database is not there right now", as opposed to a bug in a query.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
+
+
+def open_api_driver(settings: Settings) -> AsyncDriver:
+    """Returns the per-process async driver with short timeouts, so an absent Neo4j fails fast."""
+    conn = connection(settings)
+    timeout = settings.api_db_timeout_s
+    return AsyncGraphDatabase.driver(
+        conn.uri,
+        auth=(conn.user, conn.password),
+        connection_acquisition_timeout=timeout,
+        connection_timeout=timeout,
+        max_transaction_retry_time=timeout,
+        # A pooled connection idle this long is checked first: after a Neo4j restart the old
+        # sockets are dead and this keeps the first request after recovery from failing.
+        liveness_check_timeout=1.0,
+        notifications_min_severity="OFF",
+    )
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Returns True when ``exc`` means the database could not be reached."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    return isinstance(exc, DriverError) and "acquisition" in str(exc).lower()
+
+
+class Tx:
+    """A write transaction handed to mutation code; each ``run`` is one counted round trip."""
+
+    def __init__(self, tx: AsyncManagedTransaction, gateway: Gateway) -> None:
+        self._tx = tx
+        self._gateway = gateway
+
+    async def run(self, query: str, **params: Any) -> list[Row]:
+        """Returns the records of ``query`` as dicts."""
+        self._gateway.round_trips += 1
+        result = await self._tx.run(query, params)
+        return [record.data() async for record in result]
+
+
+class Gateway:
+    """Reads and writes for one request, counting the round trips they cost."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.round_trips = 0
+
+    async def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Returns the records of a read query as dicts (one round trip)."""
+        self.round_trips += 1
+        try:
+            records, _, _ = await self.driver.execute_query(
+                query,
+                dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        except Exception as exc:
+            raise _translate(exc) from exc
+        return [record.data() for record in records]
+
+    async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Returns what ``work`` returns, run in one write transaction (all or nothing)."""
+
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx, self))
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(unit)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise _translate(exc) from exc
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, ConstraintError):
+        return ApiError(ErrorCode.CONFLICT, "a node with this id already exists")
+    if is_unavailable(exc):
+        return ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    return exc

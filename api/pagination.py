@@ -1,0 +1,84 @@
+"""Cursor connections (``first``/``after``, ``totalCount``, ``pageInfo``) over offset windows."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Generic, TypeVar
+
+import strawberry
+from stakegraph.api.errors import invalid
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+_CURSOR_PREFIX = "sg:"
+
+
+def encode_cursor(offset: int) -> str:
+    """Returns the opaque cursor of the item at ``offset``."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """Returns the offset a cursor points at; a malformed cursor is a VALIDATION error."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_CURSOR_PREFIX):
+            raise ValueError(text)
+        offset = int(text[len(_CURSOR_PREFIX) :])
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid("after", "is not a cursor this API returned") from None
+    if offset < 0:
+        raise invalid("after", "is not a cursor this API returned")
+    return offset
+
+
+def window(first: int | None, after: str | None, max_size: int) -> tuple[int, int]:
+    """Returns (offset, limit) of the page asked for; ``first`` above ``max_size`` or below 0
+    is a VALIDATION error."""
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 0 or size > max_size:
+        raise invalid("first", f"must be between 0 and {max_size}, got {size}")
+    offset = 0 if after is None else decode_cursor(after) + 1
+    return offset, min(size, max_size)
+
+
+@strawberry.type
+class PageInfo:
+    """Where a page sits in the whole list."""
+
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    """One item of a page with its cursor."""
+
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    """A page of a list: the items (``edges`` with cursors, or just ``nodes``) and the total."""
+
+    total_count: int
+    page_info: PageInfo
+    edges: list[Edge[T]]
+    nodes: list[T]
+
+
+def connection(items: list[T], total: int, offset: int) -> Connection[T]:
+    """Returns the connection of a page of ``items`` that starts at ``offset`` of ``total``."""
+    edges = [Edge(cursor=encode_cursor(offset + i), node=item) for i, item in enumerate(items)]
+    info = PageInfo(
+        has_next_page=offset + len(items) < total,
+        has_previous_page=offset > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(total_count=total, page_info=info, edges=edges, nodes=items)

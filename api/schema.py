@@ -1,0 +1,64 @@
+"""The GraphQL schema with its limits, caches and error handling, built from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from stakegraph.api.extensions import CostLimiter, Diagnostics
+from stakegraph.api.mutations import Mutation
+from stakegraph.api.query import Query
+from stakegraph.api.types import ALL_TYPES
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.types import ExecutionContext
+
+from stakegraph.settings import Settings
+
+
+class StakegraphSchema(strawberry.Schema):
+    """The schema; errors are coded, masked and logged with the request id by the HTTP view
+    (`stakegraph.api.app`) instead of Strawberry's default logger."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """Returns the schema with the limits of ``settings``."""
+    # Factories, not instances: each request gets fresh extensions (they hold its context).
+    limits = settings
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+        lambda: MaxTokensLimiter(max_token_count=limits.api_max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.api_max_aliases),
+        lambda: QueryDepthLimiter(max_depth=limits.api_max_depth),
+        lambda: CostLimiter(limits.api_max_cost),
+        lambda: Diagnostics(limits.api_debug),
+    ]
+    if not settings.api_introspection:
+        extensions.append(DisableIntrospection)
+    kwargs: dict[str, Any] = {"types": list(ALL_TYPES), "extensions": extensions}
+    return StakegraphSchema(query=Query, mutation=Mutation, **kwargs)
+
+
+def sdl() -> str:
+    """Returns the schema in SDL, as committed in ``api/schema.graphql``."""
+    return build_schema(Settings()).as_str() + "\n"
+
+
+if __name__ == "__main__":
+    # `python -m stakegraph.api.schema > api/schema.graphql` refreshes the committed SDL.
+    print(sdl(), end="")

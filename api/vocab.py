@@ -1,0 +1,19 @@
+"""Vocabulary values in input: code, label or ``scheme:code``, normalised to the code."""
+
+from __future__ import annotations
+
+from stakegraph.api.errors import invalid
+from stakegraph.schema.vocabulary import scheme
+
+
+def vocabulary_code(field: str, scheme_name: str, value: str | None) -> str | None:
+    """Returns the code of a vocabulary value given as code, label or ``scheme:code``; an
+    unknown value is a VALIDATION error naming the closest terms."""
+    if value is None:
+        return None
+    vocab = scheme(scheme_name)
+    code = vocab.resolve(value)
+    if code is None:
+        closest = ", ".join(vocab.closest(value))
+        raise invalid(field, f"{value!r} is not a term of {scheme_name} (closest: {closest})")
+    return code

@@ -1,0 +1,364 @@
+"""Load benchmark: our batched loader against a naive per-row MERGE loop, same data, same run.
+
+For each size, the generator writes two copies of one synthetic dataset (same seed, different
+id prefixes). Ours loads one copy with ``load_paths``; the naive loop sends the other copy one
+auto-commit ``MERGE`` per row through the driver. Both write the same nodes and relationships
+into the same database. The naive loop can be slow, so it runs on a consistent sample (whole
+organisation clusters with every row that refers only to them) and stops after a time budget;
+its rate is what is compared. Everything written is deleted at the end.
+
+    .venv/bin/python benchmarks/bench_load.py --sizes 10000,100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, Session
+from stakegraph.loaders import load_paths
+from stakegraph.loaders.generate import generate
+from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.model import Kind, Label, Rel, quadrant
+
+from stakegraph.db import open_driver
+from stakegraph.settings import get_settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+LOAD_ORDER = (
+    "stakeholders", "memberships", "projects", "assessments", "ties",
+    "activities", "participation", "activity_links", "observations",
+)
+TIE_RELS = {"influences": Rel.INFLUENCES, "trusts": Rel.TRUSTS,
+            "collaborates_with": Rel.COLLABORATES_WITH, "referred": Rel.REFERRED}
+LINKS = {"strategy": (Rel.APPLIED, Label.STRATEGY), "objective": (Rel.PURSUED, Label.OBJECTIVE),
+         "outcome": (Rel.CONTRIBUTED_TO, Label.OUTCOME)}
+
+
+@dataclass
+class Result:
+    """One size's measurements."""
+
+    stakeholders: int
+    ties: int
+    rows: int
+    ours_seconds: float
+    ours_rows_per_s: float
+    naive_rows: int
+    naive_seconds: float
+    naive_rows_per_s: float
+    naive_sampled: bool
+    ratio: float
+
+
+# ----------------------------------------------------------------------------- the naive loop
+def _text(row: dict[str, str], *names: str) -> dict[str, Any]:
+    return {n: row[n] for n in names if row.get(n)}
+
+
+def _bool(value: str) -> bool | None:
+    return None if not value else value.lower() in ("true", "yes", "y", "1")
+
+
+def _naive_row(session: Session, kind: str, row: dict[str, str], kinds: dict[str, str]) -> None:
+    """Writes one row with one auto-commit query, the way a hand-written script would."""
+    props: dict[str, Any]
+    if kind == "stakeholders":
+        label = Kind(row["kind"]).label
+        props = _text(row, "name", "kind", "sector", "country")
+        for flag in ("societal", "seldom_heard"):
+            if (value := _bool(row.get(flag, ""))) is not None:
+                props[flag] = value
+        session.run(f"MERGE (n:{Label.STAKEHOLDER} {{id: $id}}) SET n += $props, n:{label}",
+                    id=row["id"], props=props).consume()
+    elif kind == "memberships":
+        rel = Rel.PART_OF if kinds.get(row["member_id"]) == "organisation" else Rel.MEMBER_OF
+        props = _text(row, "role")
+        session.run(
+            f"MATCH (m:{Label.STAKEHOLDER} {{id: $m}}), (o:{Label.STAKEHOLDER} {{id: $o}}) "
+            f"MERGE (m)-[r:{rel}]->(o) SET r += $props, r.since = date($since)",
+            m=row["member_id"], o=row["organisation_id"], props=props,
+            since=row.get("since") or None,
+        ).consume()
+    elif kind == "projects":
+        session.run(
+            f"MERGE (p:{Label.PROJECT} {{id: $id}}) SET p += $props, "
+            "p.start_date = date($start), p.next_review = date($review)",
+            id=row["id"], props=_text(row, "name", "description", "stage"),
+            start=row.get("start_date") or None, review=row.get("next_review") or None,
+        ).consume()
+    elif kind == "assessments":
+        interest, impact = int(row["interest"]), int(row["impact"])
+        props = _text(row, "assessor", "method", "category", "attitude")
+        props.update(interest=interest, impact=impact, quadrant=quadrant(interest, impact))
+        for name in ("influence", "contact_every_days"):
+            if row.get(name):
+                props[name] = int(row[name])
+        rid = "|".join((row["stakeholder_id"], row["project_id"], row["date"], row["assessor"]))
+        session.run(
+            f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (p:{Label.PROJECT} {{id: $p}}) "
+            f"MERGE (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->(p) SET r += $props, r.date = date($d)",
+            s=row["stakeholder_id"], p=row["project_id"], rid=rid, props=props, d=row["date"],
+        ).consume()
+    elif kind == "ties":
+        rel = TIE_RELS[row["type"]]
+        props = _text(row, "evidence")
+        props["weight"] = float(row.get("weight") or 1)
+        session.run(
+            f"MATCH (a:{Label.STAKEHOLDER} {{id: $a}}), (b:{Label.STAKEHOLDER} {{id: $b}}) "
+            f"MERGE (a)-[r:{rel}]->(b) SET r += $props, r.date = date($d)",
+            a=row["source_id"], b=row["target_id"], props=props, d=row.get("date") or None,
+        ).consume()
+    elif kind == "activities":
+        props = _text(row, "name", "type", "mode", "stage", "level")
+        if row.get("duration_minutes"):
+            props["duration_minutes"] = int(row["duration_minutes"])
+        session.run(
+            f"MERGE (a:{Label.ACTIVITY} {{id: $id}}) SET a += $props, a.date = date($d) "
+            f"WITH a MATCH (p:{Label.PROJECT} {{id: $p}}) MERGE (a)-[:{Rel.FOR_PROJECT}]->(p)",
+            id=row["id"], props=props, d=row["date"], p=row["project_id"],
+        ).consume()
+    elif kind == "participation":
+        session.run(
+            f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (a:{Label.ACTIVITY} {{id: $a}}) "
+            f"MERGE (s)-[r:{Rel.PARTICIPATED_IN}]->(a) SET r += $props",
+            s=row["stakeholder_id"], a=row["activity_id"], props=_text(row, "role"),
+        ).consume()
+    elif kind == "activity_links":
+        rel, label = LINKS[row["link"]]
+        session.run(
+            f"MATCH (a:{Label.ACTIVITY} {{id: $a}}), (t:{label} {{id: $t}}) "
+            f"MERGE (a)-[:{rel}]->(t)",
+            a=row["activity_id"], t=row["target_id"],
+        ).consume()
+    elif kind == "observations":
+        rid = "|".join((row["project_id"], row["outcome_id"], row["date"]))
+        session.run(
+            f"MATCH (p:{Label.PROJECT} {{id: $p}}), (o:{Label.OUTCOME} {{id: $o}}) "
+            f"MERGE (p)-[r:{Rel.OBSERVED} {{id: $rid}}]->(o) "
+            "SET r.date = date($d), r.value = $v, r.evidence = $e",
+            p=row["project_id"], o=row["outcome_id"], rid=rid, d=row["date"],
+            v=float(row["value"]), e=row.get("evidence") or None,
+        ).consume()
+    else:
+        raise ValueError(kind)
+
+
+def _read(folder: Path, kind: str) -> list[dict[str, str]]:
+    with (folder / f"{kind}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _consistent_sample(folder: Path, max_rows: int) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yields (kind, row) for a prefix of the dataset that refers to nothing outside itself.
+
+    The generator numbers organisations first and people cluster by cluster, so taking the
+    first organisations with their people keeps whole clusters; every other file contributes
+    the rows whose references all fall inside the sample.
+    """
+    data = {kind: _read(folder, kind) for kind in LOAD_ORDER}
+    total = sum(len(rows) for rows in data.values())
+    share = min(1.0, max_rows / total)
+    people = [r for r in data["stakeholders"] if r["kind"] == "person"]
+    orgs = [r["id"] for r in data["stakeholders"] if r["kind"] == "organisation"]
+    org_of = {r["member_id"]: r["organisation_id"] for r in data["memberships"]
+              if r["organisation_id"] in set(orgs)}
+    wanted_orgs = set(orgs[: max(1, round(len(orgs) * share))])
+    keep = {r["id"] for r in data["stakeholders"] if r["kind"] != "person"
+            and (r["kind"] == "group" or r["id"] in wanted_orgs)}
+    keep |= {r["id"] for r in people if org_of.get(r["id"]) in wanted_orgs}
+    first_activities = data["activities"][: max(1, round(len(data["activities"]) * share))]
+    activities = {r["id"] for r in first_activities}
+    refs: dict[str, Callable[[dict[str, str]], bool]] = {
+        "stakeholders": lambda r: r["id"] in keep,
+        "memberships": lambda r: r["member_id"] in keep and r["organisation_id"] in keep,
+        "projects": lambda r: True,
+        "assessments": lambda r: r["stakeholder_id"] in keep,
+        "ties": lambda r: r["source_id"] in keep and r["target_id"] in keep,
+        "activities": lambda r: r["id"] in activities,
+        "participation": lambda r: r["activity_id"] in activities and r["stakeholder_id"] in keep,
+        "activity_links": lambda r: r["activity_id"] in activities,
+        "observations": lambda r: True,
+    }
+    for kind in LOAD_ORDER:
+        for row in data[kind]:
+            if refs[kind](row):
+                yield kind, row
+
+
+def run_naive(driver: Driver, database: str, folder: Path, max_rows: int,
+              max_seconds: float) -> tuple[int, float, bool]:
+    """Returns (rows written, seconds, whether it was a sample) for the per-row MERGE loop."""
+    rows = list(_consistent_sample(folder, max_rows))
+    kinds = {r["id"]: r["kind"] for kind, r in rows if kind == "stakeholders"}
+    total_rows = sum(1 for _ in _all_rows(folder))
+    done = 0
+    start = time.perf_counter()
+    with driver.session(database=database) as session:
+        for kind, row in rows:
+            _naive_row(session, kind, row, kinds)
+            done += 1
+            if done % 500 == 0 and time.perf_counter() - start > max_seconds:
+                break
+    elapsed = time.perf_counter() - start
+    return done, elapsed, done < total_rows
+
+
+def _all_rows(folder: Path) -> Iterator[dict[str, str]]:
+    for kind in LOAD_ORDER:
+        yield from _read(folder, kind)
+
+
+# ----------------------------------------------------------------------------- bookkeeping
+def cleanup(driver: Driver, database: str, prefix: str) -> int:
+    """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
+    deleted = 0
+    with driver.session(database=database) as session:
+        for label in (Label.STAKEHOLDER, Label.PROJECT, Label.ACTIVITY):
+            summary = session.run(
+                f"MATCH (n:{label}) WHERE n.id STARTS WITH $prefix "
+                "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS",
+                prefix=prefix,
+            ).consume()
+            deleted += summary.counters.nodes_deleted
+    return deleted
+
+
+def machine(driver: Driver, database: str) -> dict[str, Any]:
+    """Returns what the figures depend on: CPUs, Python, Neo4j version, edition and memory."""
+    record = driver.execute_query(
+        "CALL dbms.components() YIELD name, versions, edition "
+        "RETURN name, versions[0] AS version, edition", database_=database,
+    ).records[0]
+    settings = get_settings()
+    memory = ({"heap": settings.heap, "pagecache": settings.pagecache}
+              if settings.uses_local_neo4j else "remote server")
+    return {
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "neo4j": f"{record['name']} {record['version']} {record['edition']}",
+        "neo4j_memory": memory,
+        # The machine may be shared: the load average says how busy it was when measured.
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "batch_size": settings.batch_size,
+    }
+
+
+def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, workdir: Path,
+               naive_rows: int, naive_seconds: float) -> Result:
+    """Returns the measurements for one dataset size, leaving nothing behind in the graph."""
+    ours_prefix, naive_prefix = f"bench-ours-{size}-", f"bench-naive-{size}-"
+    for prefix in (ours_prefix, naive_prefix):
+        cleanup(driver, database, prefix)
+    ours_dir, naive_dir = workdir / f"ours-{size}", workdir / f"naive-{size}"
+    counts = generate(size, seed, ours_dir, ties_per_stakeholder=ties, id_prefix=ours_prefix)
+    generate(size, seed, naive_dir, ties_per_stakeholder=ties, id_prefix=naive_prefix)
+    try:
+        start = time.perf_counter()
+        load_paths(driver, database, [ours_dir], batch_size=get_settings().batch_size)
+        ours_seconds = time.perf_counter() - start
+        done, naive_elapsed, sampled = run_naive(driver, database, naive_dir, naive_rows,
+                                                 naive_seconds)
+    finally:
+        for prefix in (ours_prefix, naive_prefix):
+            cleanup(driver, database, prefix)
+    ours_rate = counts.rows / ours_seconds
+    naive_rate = done / naive_elapsed if naive_elapsed else 0.0
+    return Result(
+        stakeholders=size, ties=counts.ties, rows=counts.rows,
+        ours_seconds=round(ours_seconds, 2), ours_rows_per_s=round(ours_rate),
+        naive_rows=done, naive_seconds=round(naive_elapsed, 2),
+        naive_rows_per_s=round(naive_rate), naive_sampled=sampled,
+        ratio=round(ours_rate / naive_rate, 1) if naive_rate else float("inf"),
+    )
+
+
+def print_table(results: list[Result]) -> None:
+    """Prints the side-by-side table."""
+    head = (f"{'stakeholders':>12} {'rows':>9} {'ours s':>8} {'ours rows/s':>12} "
+            f"{'naive rows':>11} {'naive s':>8} {'naive rows/s':>13} {'ratio':>7}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        mark = "*" if r.naive_sampled else " "
+        print(f"{r.stakeholders:>12,} {r.rows:>9,} {r.ours_seconds:>8.1f} "
+              f"{r.ours_rows_per_s:>12,} {r.naive_rows:>10,}{mark} {r.naive_seconds:>8.1f} "
+              f"{r.naive_rows_per_s:>13,} {r.ratio:>6.1f}x")
+    if any(r.naive_sampled for r in results):
+        print("* naive loop measured on a consistent sample of the same dataset (whole "
+              "organisation clusters and every row referring only to them), time-boxed; "
+              "its rate is compared.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the benchmark and returns the process exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="stakeholder counts, comma separated")
+    parser.add_argument("--ties", type=int, default=5, help="ties per stakeholder")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--naive-rows", type=int, default=20_000,
+                        help="at most this many rows for the naive loop (a consistent sample)")
+    parser.add_argument("--naive-seconds", type=float, default=120.0,
+                        help="stop the naive loop after this long")
+    parser.add_argument("--no-write", action="store_true", help="do not write the JSON result")
+    args = parser.parse_args(argv)
+    # The driver logs every server notification (e.g. unknown property keys) as a warning.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    settings = get_settings()
+    driver = open_driver(settings)
+    database = settings.neo4j_database
+    workdir = Path(tempfile.mkdtemp(prefix="stakegraph-bench-"))
+    try:
+        apply_schema(driver, database)
+        info = machine(driver, database)
+        results = []
+        for size in sizes:
+            print(f"size {size:,}: generating, loading (ours), naive loop ...", flush=True)
+            results.append(bench_size(driver, database, size, args.seed, args.ties, workdir,
+                                      args.naive_rows, args.naive_seconds))
+        print()
+        print_table(results)
+        if len(results) > 1:
+            first, last = results[0], results[-1]
+            print(f"ours, rows/s at {last.stakeholders:,} vs {first.stakeholders:,}: "
+                  f"{last.ours_rows_per_s / first.ours_rows_per_s:.2f}")
+        if not args.no_write:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            today = date.today().isoformat()
+            out = RESULTS / f"bench_load-{today}.json"
+            out.write_text(json.dumps({
+                "benchmark": "bench_load",
+                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": info,
+                "seed": args.seed,
+                "ties_per_stakeholder": args.ties,
+                "naive": {"max_rows": args.naive_rows, "max_seconds": args.naive_seconds,
+                          "method": "one auto-commit MERGE per row through the driver"},
+                "results": [asdict(r) for r in results],
+            }, indent=2) + "\n", encoding="utf-8")
+            print(f"wrote {out}")
+    finally:
+        driver.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Parsing one cell: text, numbers, booleans, dates and vocabulary terms, with what was expected.
+
+Each parser returns the value to store, or raises `BadCell` with a human sentence saying what
+the cell should have held.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+
+from stakegraph.loaders.kinds import Column
+from stakegraph.schema.model import PropType
+from stakegraph.schema.vocabulary import scheme
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+# Longer vocabularies are not spelled out in full in a message; the closest terms are.
+_LIST_AT_MOST = 12
+# Alternative spellings accepted in the closed-list columns.
+_ALIASES = {
+    "organization": "organisation",
+    "org": "organisation",
+    "collaborates": "collaborates_with",
+}
+
+
+class BadCell(ValueError):
+    """A cell that does not hold what its column expects; the message says what was expected."""
+
+
+def is_blank(value: Any) -> bool:
+    """Returns whether a cell counts as empty (missing, or only whitespace)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown(value: Any) -> str:
+    """Returns a cell as it should appear in a problem report (shortened)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores 12 as 12.0; an id or phone number typed as a number means 12.
+        return str(int(value))
+    if isinstance(value, datetime):
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise BadCell("a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if number.is_integer():
+                return int(number)
+    raise BadCell("a whole number")
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise BadCell("a number")
+    number = math.nan
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if _DECIMAL_COMMA.fullmatch(text):
+            text = text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+    if not math.isfinite(number):
+        raise BadCell("a number (e.g. 2 or 0.5)")
+    return number
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise BadCell("true/false, yes/no, y/n or 1/0")
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise BadCell("a real calendar date, YYYY-MM-DD") from None
+    raise BadCell("a date as YYYY-MM-DD (e.g. 2025-03-14)")
+
+
+def _term(value: Any, scheme_name: str) -> str:
+    vocabulary = scheme(scheme_name)
+    text = _text(value)
+    code = vocabulary.resolve(text)
+    if code is not None:
+        return code
+    closest = ", ".join(vocabulary.closest(text))
+    if len(vocabulary.codes) <= _LIST_AT_MOST:
+        raise BadCell(f"one of: {', '.join(vocabulary.codes)} (closest: {closest})")
+    raise BadCell(f"a term of {vocabulary.title} ({scheme_name}); closest: {closest}")
+
+
+def choice(value: Any, choices: tuple[str, ...]) -> str:
+    """Returns the word of a closed list that ``value`` spells (any case, spaces or hyphens)."""
+    text = _text(value).lower().replace("-", "_").replace(" ", "_")
+    text = _ALIASES.get(text, text)
+    if text in choices:
+        return text
+    closest = difflib.get_close_matches(text, choices, n=3, cutoff=0.4)
+    hint = f" (closest: {', '.join(closest)})" if closest else ""
+    raise BadCell(f"one of: {', '.join(choices)}{hint}")
+
+
+def parse(value: Any, column: Column) -> Any:
+    """Returns the stored value of a non-blank cell of ``column``; raises `BadCell`."""
+    parsed: Any
+    if column.choices:
+        return choice(value, column.choices)
+    if column.scheme is not None:
+        return _term(value, column.scheme)
+    if column.type is PropType.STRING:
+        return _text(value)
+    if column.type is PropType.INTEGER:
+        parsed = _integer(value)
+    elif column.type is PropType.FLOAT:
+        parsed = _float(value)
+    elif column.type is PropType.BOOLEAN:
+        return _boolean(value)
+    else:
+        return _date(value)
+    _check_range(parsed, column)
+    return parsed
+
+
+def _check_range(number: float, column: Column) -> None:
+    low, high = column.minimum, column.maximum
+    if column.above_zero and number <= 0:
+        raise BadCell("a number above 0" + (f" and at most {_fmt(high)}" if high else ""))
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            raise BadCell(f"a number from {_fmt(low)} to {_fmt(high)}")
+        raise BadCell(f"at least {_fmt(low)}" if low is not None else f"at most {_fmt(high)}")
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)

@@ -1,0 +1,135 @@
+"""`load_paths`: read every file, validate everything, then write in batches (or, in a dry run,
+only compare with the graph)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from neo4j import Driver
+from stakegraph.loaders.kinds import LOAD_ORDER
+from stakegraph.loaders.plan import plan
+from stakegraph.loaders.problems import Problem, ValidationFailed
+from stakegraph.loaders.readers import SUFFIXES, RawTable, read_table
+from stakegraph.loaders.report import LoadReport
+from stakegraph.loaders.validate import (
+    Dataset,
+    check_duplicates,
+    check_references,
+    check_table,
+    row_number,
+)
+from stakegraph.loaders.writer import run_step
+from stakegraph.schema.model import Label
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Returns the files named or found (non-recursively) in the folders named, and problems
+    with paths that do not exist or hold nothing loadable."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in SUFFIXES
+                # Dot files and Excel's lock files (~$book.xlsx) are never data.
+                and not p.name.startswith((".", "~$"))
+            )
+            if not found:
+                problems.append(Problem(str(path), None, None, None,
+                                        "a folder holding .csv, .xlsx or .json files"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), None, None, None, "an existing file or folder"))
+    if not paths:
+        problems.append(Problem("", None, None, None, "at least one file or folder to load"))
+    return files, problems
+
+
+def _look_up(driver: Driver, database: str) -> Callable[[Label, list[str]], dict[str, str | None]]:
+    def look_up(label: Label, ids: list[str]) -> dict[str, str | None]:
+        # One query per label for all referenced ids the files do not define.
+        records, _, _ = driver.execute_query(
+            f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id, n.kind AS kind",
+            ids=ids,
+            database_=database,
+            routing_="r",
+        )
+        return {r["id"]: r["kind"] for r in records}
+
+    return look_up
+
+
+def read_and_check(
+    paths: Sequence[Path], default_project: str | None = None
+) -> tuple[Dataset, list[RawTable]]:
+    """Returns the dataset of all files (problems found so far in ``dataset.problems``) without
+    touching the graph."""
+    files, problems = collect_files(paths)
+    dataset = Dataset(problems=problems)
+    tables: list[RawTable] = []
+    for path in files:
+        try:
+            tables.extend(read_table(path))
+        except ValidationFailed as failed:
+            dataset.problems.extend(failed.problems)
+        dataset.sources.append(str(path))
+    for table in tables:
+        records = check_table(table, default_project)
+        dataset.problems.extend(table.problems)
+        for record in records:
+            chosen = dataset.records if record.valid else dataset.rejected
+            chosen.setdefault(table.kind, []).append(record)
+    check_duplicates(dataset)
+    return dataset, tables
+
+
+def validate_paths(
+    driver: Driver, database: str, paths: Sequence[Path], *, default_project: str | None = None
+) -> Dataset:
+    """Returns the checked dataset of ``paths``; raises `ValidationFailed` listing every problem.
+
+    References are checked against the files and then the graph (one query per label).
+    """
+    dataset, _ = read_and_check(paths, default_project)
+    check_references(dataset, _look_up(driver, database))
+    if dataset.problems:
+        raise ValidationFailed(sorted(
+            dataset.problems, key=lambda p: (p.file, row_number(p.row), p.column or "")))
+    return dataset
+
+
+def load_paths(
+    driver: Driver,
+    database: str,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[str, int, int], None] | None = None,
+    default_project: str | None = None,
+) -> LoadReport:
+    """Returns what the load created, updated and left unchanged (or, with ``dry_run``, would).
+
+    Everything is validated before anything is written; any problem raises `ValidationFailed`
+    and nothing is written. ``default_project`` fills ``project_id`` where a file leaves it
+    out or empty. ``progress(kind, done, total)`` is called after every batch.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    dataset = validate_paths(driver, database, paths, default_project=default_project)
+    report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
+    for kind in LOAD_ORDER:
+        if kind in dataset.records:
+            report.kind(kind).rows += len(dataset.records[kind])
+    for step in plan(dataset):
+        counts = run_step(driver, database, step, write=not dry_run, batch_size=batch_size,
+                          progress=progress)
+        kind_report = report.kind(step.kind)
+        (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
+    return report

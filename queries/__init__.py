@@ -1,0 +1,1 @@
+"""The Cypher query library, network analytics, pictures and exports."""

@@ -1,0 +1,291 @@
+"""One `analyse` request end to end: project, compute, rank, and (optionally) write back.
+
+The CLI and the API call ``analyse`` and ``write_result``; the metrics themselves are the pure
+functions of ``centrality``, ``communities``, ``reach`` and ``brokerage``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import Driver
+from stakegraph.queries.analytics import brokerage as gf
+from stakegraph.queries.analytics import centrality as cen
+from stakegraph.queries.analytics.communities import communities
+from stakegraph.queries.analytics.errors import AnalyticsError
+from stakegraph.queries.analytics.gds import GDS_METRICS, gds_scores, require_gds
+from stakegraph.queries.analytics.network import Network
+from stakegraph.queries.analytics.projection import (
+    Mode,
+    Scope,
+    project_network,
+    read_groups,
+    read_q3,
+)
+from stakegraph.queries.analytics.reach import key_players, reach, who_reaches
+from stakegraph.queries.analytics.writeback import Run, new_run, write_scores
+from stakegraph.schema.model import TIE_TYPES, Rel
+
+METRICS = (
+    "degree",
+    "pagerank",
+    "betweenness",
+    "eigenvector",
+    "closeness",
+    "constraint",
+    "communities",
+    "key-players",
+    "reach",
+    "reach-q3",
+    "brokerage",
+)
+# Metrics that give every stakeholder a score, and so can be written back.
+PER_VERTEX = frozenset(
+    {"degree", "pagerank", "betweenness", "eigenvector", "closeness", "constraint",
+     "communities", "brokerage"}
+)
+DIRECTED_TIES = tuple(t for t in TIE_TYPES if t.value != "COLLABORATES_WITH")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compute and on which network."""
+
+    metric: str
+    scope: Scope = field(default_factory=Scope)
+    tie_types: tuple[Rel, ...] = ()
+    weighted: bool = True
+    mode: Mode = Mode.TIES
+    k: int = 5
+    hops: int = 2
+    seeds: tuple[str, ...] = ()
+    group_by: str = "organisation"
+    engine: str = "igraph"
+    samples: int | None = None
+    seed: int = 0
+
+    def ties(self) -> tuple[Rel, ...]:
+        """Returns the tie types to project (brokerage defaults to the directed ones)."""
+        if self.tie_types:
+            return self.tie_types
+        return DIRECTED_TIES if self.metric == "brokerage" else TIE_TYPES
+
+
+@dataclass
+class Result:
+    """A computed metric: ranked rows for display, per-vertex columns for write-back."""
+
+    metric: str
+    method: str
+    params: dict[str, Any]
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    network: Network
+    scores: dict[str, list[Any]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def analyse(driver: Driver, database: str, req: Request) -> Result:
+    """Returns the metric computed on the request's projected network."""
+    if req.metric not in METRICS:
+        expected = ", ".join(METRICS)
+        raise AnalyticsError(f"unknown metric {req.metric!r}; expected one of: {expected}")
+    if req.engine not in ("igraph", "gds"):
+        raise AnalyticsError(f"unknown engine {req.engine!r}; expected igraph or gds")
+    if req.engine == "gds":
+        if req.metric not in GDS_METRICS:
+            raise AnalyticsError(f"--engine gds runs {' and '.join(GDS_METRICS)} only")
+        require_gds(driver, database)
+    net = project_network(driver, database, req.scope, req.ties(), req.weighted, req.mode)
+    params: dict[str, Any] = {
+        **req.scope.as_params(),
+        "network": req.mode.value,
+        "tie_types": [t.value for t in req.ties()],
+        "weighted": req.weighted,
+    }
+    if req.engine == "gds":
+        return _gds(driver, database, req, net, params)
+    return _COMPUTE[req.metric](driver, database, req, net, params)
+
+
+def write_result(driver: Driver, database: str, req: Request, result: Result) -> Run:
+    """Returns the run record after storing the result's per-stakeholder scores with provenance."""
+    if req.metric not in PER_VERTEX or not result.scores:
+        raise AnalyticsError(f"{req.metric} gives no per-stakeholder score to --write")
+    if req.mode is Mode.ACTIVITIES:
+        raise AnalyticsError("--write stores scores on stakeholders, not on activities")
+    run = new_run(
+        req.scope.key(), req.metric, result.method, result.params,
+        result.network.n, result.network.m,
+    )
+    write_scores(driver, database, run, result.network.ids, result.scores)
+    return run
+
+
+def _rows(net: Network, columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    return [
+        {"id": net.ids[i], "name": net.names[i], **{c: v[i] for c, v in columns.items()}}
+        for i in range(net.n)
+    ]
+
+
+def _ranked(
+    metric: str, method: str, params: dict[str, Any], net: Network,
+    columns: dict[str, list[Any]], key: str, descending: bool = True,
+) -> Result:
+    rows = _rows(net, columns)
+
+    def order(row: dict[str, Any]) -> tuple[int, float, str]:
+        v = row[key]
+        missing = v is None or (isinstance(v, float) and math.isnan(v))
+        value = 0.0 if missing else float(v)
+        return (1 if missing else 0, -value if descending else value, row["id"])
+
+    rows.sort(key=order)
+    return Result(metric, method, params, list(columns), rows, net, scores=columns)
+
+
+def _degree(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    cols = cen.degree(net)
+    return _ranked("degree", "igraph degree", p, net, dict(cols), "degree")
+
+
+def _pagerank(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    p = {**p, "damping": cen.DAMPING}
+    return _ranked("pagerank", "igraph PageRank (PRPACK), sums to 1", p, net,
+                   {"pagerank": cen.pagerank(net)}, "pagerank")
+
+
+def _betweenness(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    m = cen.betweenness_method(net.n, req.samples, req.seed)
+    how = "exact (Brandes)" if m.exact else f"sampled, {m.samples} sources, seed {m.seed}"
+    p = {**p, "exact": m.exact, "samples": m.samples, "seed": m.seed}
+    return _ranked("betweenness", f"igraph betweenness, {how}, normalised by (n-1)(n-2)", p,
+                   net, {"betweenness": cen.betweenness(net, m)}, "betweenness")
+
+
+def _eigenvector(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    return _ranked("eigenvector", "igraph eigenvector (ARPACK), unit Euclidean norm", p, net,
+                   {"eigenvector": cen.eigenvector(net)}, "eigenvector")
+
+
+def _closeness(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    return _ranked("closeness", "igraph closeness on incoming paths, Wasserman-Faust", p, net,
+                   {"closeness": cen.closeness(net)}, "closeness")
+
+
+def _constraint(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    # Low constraint = many structural holes, so the brokers come first.
+    return _ranked("constraint", "igraph Burt constraint", p, net,
+                   {"constraint": cen.constraint(net)}, "constraint", descending=False)
+
+
+def _communities(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    part = communities(net, seed=req.seed)
+    p = {**p, "seed": req.seed, "resolution": 1.0}
+    cols: dict[str, list[Any]] = {"community": list(part.membership)}
+    res = _ranked("communities", "igraph Leiden (modularity) on the undirected projection", p,
+                  net, cols, "community", descending=False)
+    res.summary = {
+        "communities": len(set(part.membership)),
+        "modularity": part.modularity,
+    }
+    return res
+
+
+def _indices(net: Network, ids: Sequence[str]) -> list[int]:
+    out = []
+    for sid in ids:
+        try:
+            out.append(net.index(sid))
+        except KeyError:
+            raise AnalyticsError(f"stakeholder {sid!r} is not in the projected network") from None
+    return out
+
+
+def _key_players(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    kp = key_players(net, req.k, req.hops)
+    p = {**p, "k": req.k, "hops": req.hops}
+    rows = [
+        {"rank": r + 1, "id": net.ids[v], "name": net.names[v], "gain": g}
+        for r, (v, g) in enumerate(zip(kp.players, kp.gains, strict=True))
+    ]
+    others = max(net.n - len(kp.players), 1)
+    return Result("key-players", "greedy KPP-Pos (lazy)", p, ["rank", "gain"], rows, net,
+                  summary={"reached": kp.reached, "share": kp.reached / others})
+
+
+def _reach(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    if not req.seeds:
+        raise AnalyticsError("reach needs --seeds id,id,...")
+    r = reach(net, _indices(net, req.seeds), req.hops)
+    p = {**p, "seeds": list(req.seeds), "hops": req.hops}
+    rows = sorted(
+        ({"id": net.ids[v], "name": net.names[v], "distance": dist}
+         for v, dist in r.distance.items()),
+        key=lambda row: (row["distance"], row["id"]),
+    )
+    others = max(net.n - len(r.seeds), 1)
+    return Result("reach", "breadth-first search along ties", p, ["distance"], rows, net,
+                  summary={"reached": r.count, "share": r.count / others})
+
+
+def _reach_q3(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    if req.scope.project is None:
+        raise AnalyticsError("reach-q3 needs --project")
+    q3 = [sid for sid in read_q3(d, db, req.scope.project) if sid in set(net.ids)]
+    r = who_reaches(net, _indices(net, q3), req.hops)
+    p = {**p, "hops": req.hops}
+    order = sorted(
+        (i for i in range(net.n) if r.reached[i] > 0),
+        key=lambda i: (-r.reached[i], r.nearest[i] or 0, net.ids[i]),
+    )
+    rows: list[dict[str, Any]] = [
+        {"id": net.ids[i], "name": net.names[i], "q3_reached": r.reached[i],
+         "nearest": r.nearest[i]}
+        for i in order
+    ]
+    return Result("reach-q3", "reverse breadth-first search from each Q3 stakeholder", p,
+                  ["q3_reached", "nearest"], rows, net,
+                  summary={"q3": len(q3), "q3_ids": q3})
+
+
+def _brokerage(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    groups = read_groups(d, db, net.ids, req.group_by, req.scope.project)
+    counts = gf.brokerage(net, groups)
+    p = {**p, "group_by": req.group_by}
+    cols: dict[str, list[Any]] = {"group": list(groups)}
+    cols.update({role: counts[role] for role in (*gf.ROLES, "total")})
+    res = _ranked("brokerage", "Gould-Fernandez roles on open two-paths", p, net, cols, "total")
+    res.scores = {f"brokerage_{r}": counts[r] for r in (*gf.ROLES, "total")}
+    return res
+
+
+def _gds(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    scores = gds_scores(d, db, req.metric, req.scope, req.ties(), req.weighted)
+    values = [scores.get(sid) for sid in net.ids]
+    if req.metric == "betweenness" and net.n > 2:
+        values = [None if v is None else v / ((net.n - 1) * (net.n - 2)) for v in values]
+    if req.metric == "pagerank":
+        total = sum(v for v in values if v is not None) or 1.0
+        values = [None if v is None else v / total for v in values]
+    return _ranked(req.metric, f"Neo4j GDS {req.metric}", {**p, "engine": "gds"}, net,
+                   {req.metric: values}, req.metric)
+
+
+_COMPUTE = {
+    "degree": _degree,
+    "pagerank": _pagerank,
+    "betweenness": _betweenness,
+    "eigenvector": _eigenvector,
+    "closeness": _closeness,
+    "constraint": _constraint,
+    "communities": _communities,
+    "key-players": _key_players,
+    "reach": _reach,
+    "reach-q3": _reach_q3,
+    "brokerage": _brokerage,
+}

@@ -1,0 +1,25 @@
+// name: ego_network
+// purpose: The ego network of a stakeholder: everyone reachable within $hops ties (any
+//   direction), with their distance and one shortest route. Ties are INFLUENCES, TRUSTS,
+//   COLLABORATES_WITH and REFERRED; $tie_types narrows them (empty = all). Capped at 5 hops
+//   because Cypher needs a literal upper bound on path length.
+// param: stakeholder string — id of the stakeholder at the centre
+// param: hops int = 2 in 1..5 — how many ties away to look
+// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED — tie types to follow (empty = all)
+// example:
+// :param stakeholder => 'demo-patient-forum'
+// :param hops => 2
+// :param tie_types => []
+
+MATCH (ego:Stakeholder {id: $stakeholder})
+MATCH route = ANY SHORTEST (ego)
+      (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+        WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,5}
+      (other:Stakeholder)
+WHERE other <> ego AND length(route) <= $hops
+RETURN other.id AS id,
+       other.name AS name,
+       other.kind AS kind,
+       length(route) AS distance,
+       [n IN nodes(route) | n.id] AS via
+ORDER BY distance, other.name, other.id

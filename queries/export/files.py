@@ -1,0 +1,64 @@
+"""Writing an export to disk in one of the four formats; the only I/O of the export package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stakegraph.loaders.csvsafe import write_csv
+from stakegraph.queries.export.errors import ExportError
+from stakegraph.queries.export.formats import Format
+from stakegraph.queries.export.graph_xml import gexf, graphml
+from stakegraph.queries.export.loader_tables import Tables, columns, loader_tables
+from stakegraph.queries.export.subgraph import Subgraph
+
+
+def check_target(fmt: Format, out: Path, force: bool) -> None:
+    """Raises ExportError when ``out`` cannot take the export (called before reading anything,
+    so a refusal is quick): a CSV export needs an empty or new folder, the others a new file."""
+    if fmt is Format.CSV:
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file; a CSV export is written into a folder")
+        if out.is_dir() and any(out.iterdir()) and not force:
+            raise ExportError(f"{out} is not empty; choose a new folder or pass --force")
+        return
+    if out.exists() and out.is_dir():
+        raise ExportError(f"{out} is a folder; a {fmt.value} export is one file")
+    if out.exists() and not force:
+        raise ExportError(f"{out} exists; pass --force to replace it")
+
+
+def write_export(
+    graph: Subgraph, fmt: Format, out: Path, include_personal: bool, force: bool = False
+) -> list[Path]:
+    """Writes the export and returns the files written: one file (GraphML, GEXF, JSON) or a
+    folder of loader CSV files (one per non-empty table, in load order)."""
+    check_target(fmt, out, force)
+    if fmt is Format.CSV:
+        return write_csv_folder(loader_tables(graph, include_personal), out, include_personal)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt is Format.GRAPHML:
+        out.write_bytes(graphml(graph))
+    elif fmt is Format.GEXF:
+        out.write_bytes(gexf(graph))
+    else:
+        tables = loader_tables(graph, include_personal)
+        document = {stem: rows for stem, rows in tables.items() if rows}
+        out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
+                       encoding="utf-8")
+    return [out]
+
+
+def write_csv_folder(tables: Tables, folder: Path, include_personal: bool) -> list[Path]:
+    """Writes one ``<stem>.csv`` per non-empty table, through the loaders' ``write_csv`` (which
+    neutralises formula-like cells, so a spreadsheet opening the file runs nothing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, rows in tables.items():
+        if not rows:
+            continue
+        header = columns(stem, include_personal)
+        path = folder / f"{stem}.csv"
+        write_csv(path, header, ([row[c] for c in header] for row in rows))
+        written.append(path)
+    return written

@@ -1,0 +1,468 @@
+"""The named Cypher query library: the `.cypher` files shipped beside this module.
+
+Each file starts with a header of `//` comment lines and then holds one Cypher statement::
+
+    // name: quadrants
+    // purpose: Quadrant and engagement advice per stakeholder of a project.
+    // param: project string — the project id
+    // param: at date = today — the date the matrix is read as of
+    // param: hops int = 2 in 1..5 — how far to look
+    // param: tie_types list<string> = [] one of INFLUENCES|TRUSTS — tie types to follow
+    // example:
+    // :param project => 'demo-project'
+
+Types: string, int, float, bool, date, list<string>. A parameter without a default is required;
+the default ``today`` is resolved when the query is bound, ``null`` means "not given". ``in A..B``
+bounds an int or float; ``one of X|Y`` lists the allowed values (matched case-insensitively). The
+text after ``example:`` is Neo4j Browser ``:param`` lines, so the whole file can be pasted into
+Browser once those have run. The CLI and the API run the same file text.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+from neo4j.time import Date, DateTime, Duration, Time
+
+PARAM_TYPES: tuple[str, ...] = ("string", "int", "float", "bool", "date", "list<string>")
+TODAY = "today"
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+_HEADER_KEY = re.compile(r"^//\s*(name|purpose|param|example):\s?(.*)$")
+_PARAM_LINE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>list<string>|string|int|float|bool|date)"
+    r"(?:\s*=\s*(?P<default>\[[^\]]*\]|'[^']*'|\"[^\"]*\"|\S+))?"
+    r"(?:\s+in\s+(?P<low>-?[0-9.]+)\.\.(?P<high>-?[0-9.]+))?"
+    r"(?:\s+one of\s+(?P<choices>\S+))?"
+    r"\s+[—-]{1,2}\s+(?P<doc>.+)$"
+)
+_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryError(ValueError):
+    """A query name or parameter problem; the message is one line for the person asking."""
+
+
+class UnknownQueryError(QueryError):
+    """No query has the asked name; ``closest`` holds the names that look most like it."""
+
+    def __init__(self, name: str, closest: list[str]) -> None:
+        hint = f"; did you mean {', '.join(closest)}?" if closest else ""
+        super().__init__(f"unknown query {name!r}{hint} (stakegraph query --list shows them all)")
+        self.name = name
+        self.closest = closest
+
+
+class ParamError(QueryError):
+    """A parameter is unknown, missing or of the wrong type."""
+
+
+class HeaderError(QueryError):
+    """A `.cypher` file's header is malformed (a bug in the shipped library)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared query parameter. ``default`` is already converted (``"today"`` stays the
+    marker string until binding); ``choices`` and ``minimum``/``maximum`` constrain values."""
+
+    name: str
+    type: str
+    default: object
+    required: bool
+    doc: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query: what it answers, its parameters, its Browser example and its Cypher text
+    (the whole file, header comments included; Neo4j ignores the comments)."""
+
+    name: str
+    purpose: str
+    params: list[Param]
+    example: str
+    text: str
+
+    @property
+    def statement(self) -> str:
+        """Returns the Cypher statement without the header comments."""
+        return _split_header(self.text)[1]
+
+    def param(self, name: str) -> Param:
+        """Returns the declared parameter called ``name``."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+def _split_header(text: str) -> tuple[list[str], str]:
+    """Returns the header (the `//` lines the file starts with, up to the first blank or code
+    line) and the statement after it, which may hold comments of its own."""
+    lines = text.strip().splitlines()
+    header: list[str] = []
+    for line in lines:
+        if not line.strip().startswith("//"):
+            break
+        header.append(line.strip())
+    return header, "\n".join(lines[len(header) :]).strip()
+
+
+def parse_query(filename: str, text: str) -> Query:
+    """Returns the Query described by one `.cypher` file's text; raises HeaderError if the
+    header is incomplete or a `$parameter` is used but not declared (or declared, unused)."""
+    header, statement = _split_header(text)
+    fields: dict[str, str] = {}
+    param_lines: list[str] = []
+    example: list[str] = []
+    current: str | None = None
+    for line in header:
+        if not line:
+            continue
+        match = _HEADER_KEY.match(line)
+        if match and current != "example":
+            key, value = match.group(1), match.group(2).strip()
+            current = key
+            if key == "param":
+                param_lines.append(value)
+            elif key == "example":
+                if value:
+                    example.append(value)
+            else:
+                fields[key] = value
+            continue
+        body = line[2:].strip()
+        if current == "example":
+            if body:
+                example.append(body)
+        elif current == "param" and param_lines:
+            param_lines[-1] += " " + body
+        elif current in ("name", "purpose"):
+            fields[current] = f"{fields[current]} {body}".strip()
+    for key in ("name", "purpose"):
+        if not fields.get(key):
+            raise HeaderError(f"{filename}: header has no '// {key}:' line")
+    if not example:
+        raise HeaderError(f"{filename}: header has no '// example:' block")
+    if not statement:
+        raise HeaderError(f"{filename}: no Cypher statement after the header")
+    if ";" in _strip_strings(statement).rstrip().rstrip(";"):
+        raise HeaderError(f"{filename}: holds more than one statement")
+    params = [_parse_param(filename, line) for line in param_lines]
+    declared = {p.name for p in params}
+    used = set(_PARAM_REF.findall(_strip_strings(statement)))
+    if used - declared:
+        undeclared = sorted(used - declared)
+        raise HeaderError(f"{filename}: parameters used but not declared: {undeclared}")
+    if declared - used:
+        unused = sorted(declared - used)
+        raise HeaderError(f"{filename}: parameters declared but not used: {unused}")
+    return Query(fields["name"], fields["purpose"], params, "\n".join(example), text.strip() + "\n")
+
+
+def _strip_strings(statement: str) -> str:
+    """Returns the statement with string literals emptied and `//` comments removed, so a `$`
+    or `;` inside them is not taken for Cypher."""
+    out: list[str] = []
+    quote: str | None = None
+    index = 0
+    while index < len(statement):
+        char = statement[index]
+        if quote:
+            if char == "\\":
+                index += 2
+                continue
+            if char == quote:
+                quote = None
+                out.append(char)
+        elif char in "'\"":
+            quote = char
+            out.append(char)
+        elif statement.startswith("//", index):
+            end = statement.find("\n", index)
+            index = len(statement) if end < 0 else end
+            continue
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _parse_param(filename: str, line: str) -> Param:
+    match = _PARAM_LINE.match(line.strip())
+    if not match:
+        raise HeaderError(
+            f"{filename}: cannot read '// param: {line}' (expected 'name type [= default] "
+            f"[in low..high] [one of A|B] — description', type one of {', '.join(PARAM_TYPES)})"
+        )
+    name, type_ = match.group("name"), match.group("type")
+    choices = tuple(match.group("choices").split("|")) if match.group("choices") else ()
+    low, high = match.group("low"), match.group("high")
+    param = Param(
+        name=name,
+        type=type_,
+        default=None,
+        required=match.group("default") is None,
+        doc=match.group("doc").strip(),
+        choices=choices,
+        minimum=float(low) if low is not None else None,
+        maximum=float(high) if high is not None else None,
+    )
+    raw_default = match.group("default")
+    if raw_default is None:
+        return param
+    if raw_default == "null":
+        return _with_default(param, None)
+    if type_ == "date" and raw_default == TODAY:
+        return _with_default(param, TODAY)
+    if len(raw_default) >= 2 and raw_default[0] == raw_default[-1] and raw_default[0] in "'\"":
+        raw_default = raw_default[1:-1]
+    try:
+        return _with_default(param, _convert(param, raw_default, query=filename))
+    except ParamError as exc:
+        raise HeaderError(f"{filename}: bad default for {name}: {exc}") from exc
+
+
+def _with_default(param: Param, default: object) -> Param:
+    return Param(
+        param.name,
+        param.type,
+        default,
+        False,
+        param.doc,
+        param.choices,
+        param.minimum,
+        param.maximum,
+    )
+
+
+@lru_cache(maxsize=1)
+def all_queries() -> dict[str, Query]:
+    """Returns every shipped query by name (read once from the package's `.cypher` files)."""
+    found: dict[str, Query] = {}
+    for entry in sorted(resources.files(__package__ or "stakegraph.queries").iterdir(), key=str):
+        if not entry.name.endswith(".cypher"):
+            continue
+        query = parse_query(entry.name, entry.read_text(encoding="utf-8"))
+        if query.name != entry.name.removesuffix(".cypher"):
+            raise HeaderError(f"{entry.name}: header names it {query.name!r}")
+        found[query.name] = query
+    return dict(sorted(found.items()))
+
+
+def get_query(name: str) -> Query:
+    """Returns the query called ``name``; raises UnknownQueryError (with close names) if none."""
+    queries = all_queries()
+    if name in queries:
+        return queries[name]
+    raise UnknownQueryError(name, difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5))
+
+
+def bind(query: Query, raw: Mapping[str, object]) -> dict[str, object]:
+    """Returns the query's parameters checked and converted from ``raw`` (CLI strings or already
+    typed API values), with defaults filled in; raises ParamError for unknown names, missing
+    required values and values of the wrong type or out of range."""
+    known = {p.name for p in query.params}
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            accepted = ", ".join(sorted(known)) or "none"
+            raise ParamError(
+                f"query {query.name}: unknown parameter {key!r}{hint} (accepted: {accepted})"
+            )
+    bound: dict[str, object] = {}
+    for param in query.params:
+        value = raw.get(param.name)
+        if value is None:
+            if param.required:
+                raise ParamError(
+                    f"query {query.name}: missing required parameter {param.name!r} "
+                    f"({param.type}: {param.doc})"
+                )
+            value = dt.date.today() if param.default == TODAY else param.default
+            bound[param.name] = list(value) if isinstance(value, list) else value
+            continue
+        bound[param.name] = _convert(param, value, query=query.name)
+    return bound
+
+
+def _convert(param: Param, value: object, query: str) -> object:
+    def fail(expected: str) -> ParamError:
+        return ParamError(
+            f"query {query}: parameter {param.name!r} expects {expected}, got {value!r}"
+        )
+
+    converted: object
+    if param.type == "string":
+        if not isinstance(value, str):
+            raise fail("a string")
+        converted = _choose(param, value, query)
+    elif param.type == "int":
+        converted = _to_int(value, fail)
+        _check_range(param, converted, query)
+    elif param.type == "float":
+        converted = _to_float(value, fail)
+        _check_range(param, converted, query)
+    elif param.type == "bool":
+        converted = _to_bool(value, fail)
+    elif param.type == "date":
+        converted = _to_date(value, fail)
+    else:
+        converted = [_choose(param, item, query) for item in _to_list(value, fail)]
+    return converted
+
+
+def _to_int(value: object, fail: Any) -> int:
+    if isinstance(value, bool):
+        raise fail("a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise fail("a whole number")
+
+
+def _to_float(value: object, fail: Any) -> float:
+    if isinstance(value, bool):
+        raise fail("a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    raise fail("a number")
+
+
+def _to_bool(value: object, fail: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise fail("true or false")
+
+
+def _to_date(value: object, fail: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise fail("a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, Date):
+        native: dt.date = value.to_native()
+        return native
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == TODAY:
+            return dt.date.today()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise fail("a date like 2025-01-31 (or 'today')")
+
+
+def _to_list(value: object, fail: Any) -> list[str]:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                # Browser-style lists use single quotes: ['a', 'b'].
+                try:
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError) as exc:
+                    raise fail("a JSON list of strings or comma-separated values") from exc
+        else:
+            return [part.strip() for part in text.split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise fail("a list of strings (comma-separated on the command line)")
+
+
+def _choose(param: Param, value: str, query: str) -> str:
+    if not param.choices:
+        return value
+    for choice in param.choices:
+        if choice.lower() == value.strip().lower():
+            return choice
+    raise ParamError(
+        f"query {query}: parameter {param.name!r} must be one of "
+        f"{', '.join(param.choices)}, got {value!r}"
+    )
+
+
+def _check_range(param: Param, value: float, query: str) -> None:
+    low, high = param.minimum, param.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ParamError(
+            f"query {query}: parameter {param.name!r} must be between "
+            f"{_number(low)} and {_number(high)}, got {_number(value)}"
+        )
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def run_query(
+    driver: Driver, database: str, name: str, params: Mapping[str, object]
+) -> list[dict[str, Any]]:
+    """Returns the rows of the named query run in a read transaction, after binding ``params``;
+    Neo4j temporal values come back as Python dates/datetimes, durations as ISO strings."""
+    query = get_query(name)
+    bound = bind(query, params)
+    records, _, _ = driver.execute_query(
+        query.text, parameters_=bound, database_=database, routing_=RoutingControl.READ
+    )
+    return [{key: native(value) for key, value in record.data().items()} for record in records]
+
+
+def native(value: object) -> Any:
+    """Returns ``value`` with Neo4j temporal types turned into Python ones (recursively)."""
+    if isinstance(value, Date | DateTime | Time):
+        return value.to_native()
+    if isinstance(value, Duration):
+        return value.iso_format()
+    if isinstance(value, Mapping):
+        return {str(k): native(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [native(v) for v in value]
+    return value
+
+
+def jsonable(value: object) -> Any:
+    """Returns ``value`` (a row, list or scalar from run_query) with dates as ISO strings."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value

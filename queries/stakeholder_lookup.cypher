@@ -1,0 +1,32 @@
+// name: stakeholder_lookup
+// purpose: One stakeholder by id: who they are (no contact details: those are personal data and
+//   come only through the API's privileged roles), the groups and organisations they belong to,
+//   their current assessment in each project (latest on or before $at) and their tie counts.
+// param: id string — id of the stakeholder
+// param: at date = today — read each project's latest assessment on or before this date
+// example:
+// :param id => 'demo-patient-forum'
+// :param at => date('2025-06-30')
+
+MATCH (s:Stakeholder {id: $id})
+RETURN s.id AS id,
+       s.name AS name,
+       s.kind AS kind,
+       s.sector AS sector,
+       s.societal AS societal,
+       s.seldom_heard AS seldom_heard,
+       s.country AS country,
+       s.role AS role,
+       COLLECT { MATCH (s)-[:MEMBER_OF|PART_OF]->(g:Stakeholder) RETURN g.id ORDER BY g.id }
+         AS member_of,
+       COLLECT {
+         MATCH (s)-[a:ASSESSED]->(p:Project) WHERE a.date <= $at
+         WITH p, a ORDER BY a.date DESC, a.id DESC
+         WITH p, head(collect(a)) AS current
+         RETURN {project: p.id, date: current.date, category: current.category,
+                 interest: current.interest, impact: current.impact,
+                 quadrant: current.quadrant, attitude: current.attitude}
+         ORDER BY p.id
+       } AS assessments,
+       COUNT { (s)-[:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]->(:Stakeholder) } AS ties_out,
+       COUNT { (s)<-[:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-(:Stakeholder) } AS ties_in

@@ -1,0 +1,152 @@
+"""`stakegraph analyse METRIC`: network analytics on a projected stakeholder network."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.table import Table
+
+from stakegraph.cli.console import console, driver, settings
+from stakegraph.errors import StakegraphError
+
+if TYPE_CHECKING:
+    from stakegraph.queries.analytics import Result
+
+# The analytics package loads igraph and numpy; it is imported when a metric runs, not when the
+# CLI starts. tests/cli checks this list against stakegraph.queries.analytics.METRICS.
+METRIC_NAMES = (
+    "degree",
+    "pagerank",
+    "betweenness",
+    "eigenvector",
+    "closeness",
+    "constraint",
+    "communities",
+    "key-players",
+    "reach",
+    "reach-q3",
+    "brokerage",
+)
+
+
+def analyse_command(
+    metric: str = typer.Argument(..., help=f"One of: {', '.join(METRIC_NAMES)}."),
+    project: str | None = typer.Option(
+        None, "--project", help="Only this project's stakeholders (assessed or taking part)."
+    ),
+    prefix: str = typer.Option(
+        "", "--prefix", help="Only stakeholders whose id starts with this (without --project)."
+    ),
+    tie_type: list[str] = typer.Option(  # noqa: B008  (Typer reads the default at import)
+        [], "--tie-type", help="influences, trusts, collaborates_with or referred; repeatable."
+    ),
+    weighted: bool = typer.Option(
+        True, "--weighted/--unweighted", help="Use tie weights (summed over parallel ties)."
+    ),
+    network: str = typer.Option(
+        "ties", "--network", help="ties, co-participation or activities (the last two need "
+        "--project)."
+    ),
+    top: int = typer.Option(20, "--top", min=0, help="Rows to show (0 = all)."),
+    write: bool = typer.Option(
+        False, "--write", help="Store the scores on the stakeholders, keeping every run."
+    ),
+    k: int = typer.Option(5, "--k", min=1, help="key-players: how many to pick."),
+    hops: int = typer.Option(2, "--hops", min=1, help="key-players, reach, reach-q3: hops."),
+    seeds: str = typer.Option("", "--seeds", help="reach: comma-separated stakeholder ids."),
+    group_by: str = typer.Option(
+        "organisation", "--group-by", help="brokerage: organisation or category."
+    ),
+    engine: str = typer.Option("igraph", "--engine", help="igraph (default) or gds."),
+    samples: int | None = typer.Option(
+        None, "--samples", min=2, help="betweenness: sampled sources (default: exact up to "
+        "5,000 stakeholders, else 100)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed (communities, sampling)."),
+    output: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Compute a network metric on the stakeholder network and rank the stakeholders."""
+    from stakegraph.queries.analytics import (
+        AnalyticsError,
+        Mode,
+        Request,
+        Scope,
+        analyse,
+        parse_tie_types,
+        write_result,
+    )
+
+    if output not in ("table", "json"):
+        raise StakegraphError(f"unknown --format {output!r}; expected table or json")
+    try:
+        mode = Mode(network)
+    except ValueError:
+        raise StakegraphError(
+            f"unknown --network {network!r}; expected {', '.join(m.value for m in Mode)}"
+        ) from None
+    try:
+        req = Request(
+            metric=metric,
+            scope=Scope(project=project, prefix=prefix),
+            tie_types=parse_tie_types(tie_type),
+            weighted=weighted,
+            mode=mode,
+            k=k,
+            hops=hops,
+            seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()),
+            group_by=group_by,
+            engine=engine,
+            samples=samples,
+            seed=seed,
+        )
+        with driver() as drv:
+            database = settings().neo4j_database
+            result = analyse(drv, database, req)
+            run_id = write_result(drv, database, req, result).id if write else None
+    except (AnalyticsError, ValueError) as exc:
+        raise StakegraphError(str(exc)) from None
+    _print(result, top, output, run_id)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _print(result: Result, top: int, output: str, run_id: str | None) -> None:
+    rows = result.rows[:top] if top else result.rows
+    if output == "json":
+        doc = {
+            "metric": result.metric,
+            "method": result.method,
+            "params": result.params,
+            "nodes": result.network.n,
+            "arcs": result.network.m,
+            "summary": result.summary,
+            "run": run_id,
+            "rows": [{k: _clean(v) for k, v in row.items()} for row in rows],
+        }
+        typer.echo(json.dumps(doc, indent=2, default=str))
+        return
+    table = Table("id", "name", *result.columns, title=f"{result.metric}: {result.method}")
+    for row in rows:
+        table.add_row(row["id"], row["name"], *(_cell(row.get(c)) for c in result.columns))
+    console.print(table)
+    console.print(
+        f"{result.network.n} stakeholders, {result.network.m} arcs; "
+        + ", ".join(f"{k} {_cell(v)}" for k, v in result.summary.items() if k != "q3_ids")
+    )
+    if run_id:
+        console.print(f"Stored as run {run_id}.")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "-" if math.isnan(value) else f"{value:.6g}"
+    return str(value)

@@ -1,0 +1,206 @@
+"""Every mutation over HTTP, and its errors (VALIDATION, NOT_FOUND, CONFLICT)."""
+
+from __future__ import annotations
+
+from api_support import Client, Graph, codes
+from neo4j import Driver
+
+
+def test_stakeholder_create_update_delete(clients: dict[str, Client], scratch: str) -> None:
+    c = clients["editor"]
+    sid = scratch + "new"
+    created = c.data(
+        """mutation($i: StakeholderInput!) { createStakeholder(input: $i) {
+             __typename id name kind sector seldomHeard email } }""",
+        {"i": {"id": sid, "name": " Dee Advocate ", "kind": "PERSON", "sector": "Charity",
+               "seldomHeard": True, "email": "dee@example.org"}},
+    )["createStakeholder"]
+    assert created == {"__typename": "Person", "id": sid, "name": "Dee Advocate", "kind": "PERSON",
+                       "sector": "charity", "seldomHeard": True, "email": "dee@example.org"}
+    again = c.post(
+        "mutation($i: StakeholderInput!) { createStakeholder(input: $i) { id } }",
+        {"i": {"id": sid, "name": "x", "kind": "GROUP"}},
+    )
+    assert codes(again) == ["CONFLICT"]
+    updated = c.data(
+        """mutation($id: ID!, $p: StakeholderPatch!) { updateStakeholder(id: $id, patch: $p) {
+             __typename kind name email sector } }""",
+        {"id": sid, "p": {"kind": "ORGANISATION", "email": None, "name": "Dee Org"}},
+    )["updateStakeholder"]
+    assert updated == {"__typename": "Organisation", "kind": "ORGANISATION", "name": "Dee Org",
+                       "email": None, "sector": "charity"}
+    bad = c.post(
+        'mutation($id: ID!) { updateStakeholder(id: $id, patch: {name: null}) { id } }',
+        {"id": sid},
+    )
+    assert codes(bad) == ["VALIDATION"] and bad["errors"][0]["extensions"]["field"] == "name"
+    bad = c.post(
+        'mutation($id: ID!) { updateStakeholder(id: $id, patch: {sector: "pirates"}) { id } }',
+        {"id": sid},
+    )
+    assert codes(bad) == ["VALIDATION"]
+    assert c.data('mutation($id: ID!) { deleteStakeholder(id: $id) { id deleted } }',
+                  {"id": sid})["deleteStakeholder"]["deleted"] is True
+    gone = c.post('mutation($id: ID!) { deleteStakeholder(id: $id) { id } }', {"id": sid})
+    assert codes(gone) == ["NOT_FOUND"]
+    missing = c.post(
+        'mutation($id: ID!) { updateStakeholder(id: $id, patch: {name: "x"}) { id } }',
+        {"id": sid},
+    )
+    assert codes(missing) == ["NOT_FOUND"]
+
+
+def test_project_and_activity_lifecycle(clients: dict[str, Client], scratch: str) -> None:
+    c = clients["editor"]
+    pid = scratch + "proj"
+    project = c.data(
+        """mutation($i: ProjectInput!) { createProject(input: $i) { id stage startDate } }""",
+        {"i": {"id": pid, "name": "Roll-out", "stage": "Initiation", "startDate": "2025-02-03"}},
+    )["createProject"]
+    assert project == {"id": pid, "stage": "initiation", "startDate": "2025-02-03"}
+    assert c.data(
+        'mutation($id: ID!) { updateProject(id: $id, patch: {stage: "closure"}) { stage } }',
+        {"id": pid},
+    )["updateProject"]["stage"] == "closure"
+    activity = {"id": scratch + "act", "projectId": pid, "name": "Kick-off", "type": "meeting",
+                "date": "2025-03-01", "stage": "initiation", "level": "participation",
+                "durationMinutes": 60}
+    made = c.data(
+        "mutation($i: ActivityInput!) { createActivity(input: $i) { id level project { id } } }",
+        {"i": activity},
+    )["createActivity"]
+    assert made == {"id": scratch + "act", "level": "participation", "project": {"id": pid}}
+    assert c.data(
+        'mutation($id: ID!) { updateActivity(id: $id, patch: {durationMinutes: 90}) '
+        '{ durationMinutes } }',
+        {"id": scratch + "act"},
+    )["updateActivity"]["durationMinutes"] == 90
+    for bad in ({"durationMinutes": -5}, {"level": "shouting"}, {"projectId": scratch + "none"}):
+        body = c.post(
+            "mutation($i: ActivityInput!) { createActivity(input: $i) { id } }",
+            {"i": {**activity, "id": scratch + "act2", **bad}},
+        )
+        assert codes(body) == (["NOT_FOUND"] if "projectId" in bad else ["VALIDATION"]), body
+    assert c.data('mutation($id: ID!) { deleteActivity(id: $id) { deleted } }',
+                  {"id": scratch + "act"})["deleteActivity"]["deleted"]
+    assert c.data('mutation($id: ID!) { deleteProject(id: $id) { deleted } }',
+                  {"id": pid})["deleteProject"]["deleted"]
+
+
+def test_custom_entities_and_read_only_vocabulary(clients: dict[str, Client], scratch: str) -> None:
+    c = clients["editor"]
+    for kind in ("Strategy", "Outcome", "Objective"):
+        ident = scratch + kind.lower()
+        made = c.data(
+            f"mutation($i: EntityInput!) {{ create{kind}(input: $i) {{ id name isVocabulary }} }}",
+            {"i": {"id": ident, "name": f"My {kind}"}},
+        )[f"create{kind}"]
+        assert made == {"id": ident, "name": f"My {kind}", "isVocabulary": False}
+        changed = c.data(
+            f'mutation($id: ID!) {{ update{kind}(id: $id, patch: {{definition: "d"}}) '
+            "{ definition } }",
+            {"id": ident},
+        )[f"update{kind}"]
+        assert changed == {"definition": "d"}
+        assert c.data(f"mutation($id: ID!) {{ delete{kind}(id: $id) {{ deleted }} }}",
+                      {"id": ident})[f"delete{kind}"]["deleted"]
+    shipped = c.post('mutation { updateStrategy(id: "eric:conduct_local_needs_assessment", '
+                     'patch: {name: "x"}) { id } }')
+    assert codes(shipped) == ["CONFLICT"]
+    body = c.post('mutation { createOutcome(input: {id: "x", name: "y", cluster: "adapt_tailor"})'
+                  " { id } }")
+    assert codes(body) == ["VALIDATION"]
+
+
+def test_record_activity_with_participants_in_one_call(
+    clients: dict[str, Client], graph: Graph, driver: Driver, database: str
+) -> None:
+    c = clients["editor"]
+    g = graph.id
+    payload = {
+        "activity": {"id": g("rec"), "projectId": g("p1"), "name": "Focus group",
+                     "type": "focus_group", "date": "2025-07-01", "stage": "execution",
+                     "level": "involvement"},
+        "participants": [{"stakeholderId": g("ann"), "role": "participant"},
+                         {"stakeholderId": g("bob")}],
+        "strategyIds": [g("st"), "eric:conduct_local_needs_assessment"],
+        "objectiveIds": [g("ob")],
+        "outcomeIds": [g("oc")],
+    }
+    rec = c.data(
+        """mutation($i: RecordActivityInput!) { recordActivity(input: $i) { id
+             participants { totalCount nodes { role stakeholder { id } } }
+             strategies { strategy { id } } objectives { objective { id } }
+             outcomes { outcome { id } } project { id } } }""",
+        {"i": payload},
+    )["recordActivity"]
+    assert rec["participants"]["totalCount"] == 2
+    assert {p["stakeholder"]["id"] for p in rec["participants"]["nodes"]} == {g("ann"), g("bob")}
+    assert len(rec["strategies"]) == 2 and rec["project"]["id"] == g("p1")
+    # An unknown participant: NOT_FOUND, and nothing of the activity is written.
+    payload["activity"]["id"] = g("rec2")
+    payload["participants"] = [{"stakeholderId": g("ghost")}]
+    body = c.post("mutation($i: RecordActivityInput!) { recordActivity(input: $i) { id } }",
+                  {"i": payload})
+    assert codes(body) == ["NOT_FOUND"] and g("ghost") in body["errors"][0]["message"]
+    records, _, _ = driver.execute_query(
+        "MATCH (a:EngagementActivity {id: $id}) RETURN count(a) AS n", id=g("rec2"),
+        database_=database,
+    )
+    assert records[0]["n"] == 0
+
+
+def test_assess_stake_keeps_history(clients: dict[str, Client], graph: Graph) -> None:
+    c = clients["editor"]
+    g = graph.id
+    stake = {"stakeholderId": g("bob"), "projectId": g("p1"), "date": "2025-09-01",
+             "assessor": "workshop 3", "interest": 9, "impact": 9, "category": "Champions",
+             "attitude": "supportive", "contactEveryDays": 30}
+    made = c.data(
+        "mutation($i: AssessStakeInput!) { assessStake(input: $i) { date quadrant category "
+        "advice stakeholder { id } project { id } } }",
+        {"i": stake},
+    )["assessStake"]
+    assert made["quadrant"] == "q4" and made["category"] == "champions"
+    history = c.data(
+        "query($id: ID!) { stakeholder(id: $id) { stakes(history: true) { date quadrant } "
+        "current: stakes { quadrant } } }",
+        {"id": g("bob")},
+    )["stakeholder"]
+    assert [s["date"] for s in history["stakes"]] == ["2025-09-01", "2025-02-01"]
+    assert history["current"] == [{"quadrant": "q4"}]
+    dup = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }", {"i": stake})
+    assert codes(dup) == ["CONFLICT"]
+    for bad in ({"interest": 11}, {"impact": 0}, {"category": "friends"}, {"assessor": " "}):
+        body = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }",
+                      {"i": {**stake, "date": "2025-10-01", **bad}})
+        assert codes(body) == ["VALIDATION"], (bad, body)
+    body = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }",
+                  {"i": {**stake, "projectId": g("nope")}})
+    assert codes(body) == ["NOT_FOUND"]
+
+
+def test_add_update_remove_ties(clients: dict[str, Client], graph: Graph) -> None:
+    c = clients["editor"]
+    g = graph.id
+    tie = {"type": "REFERRED", "sourceId": g("bob"), "targetId": g("parent"),
+           "evidence": "snowball", "date": "2025-05-05"}
+    made = c.data("mutation($i: TieInput!) { addTie(input: $i) { type weight evidence "
+                  "source { id } target { id } } }", {"i": tie})["addTie"]
+    assert made == {"type": "REFERRED", "weight": 1.0, "evidence": "snowball",
+                    "source": {"id": g("bob")}, "target": {"id": g("parent")}}
+    again = c.data("mutation($i: TieInput!) { addTie(input: $i) { weight } }",
+                   {"i": {**tie, "weight": 4.5}})["addTie"]
+    assert again == {"weight": 4.5}
+    count = c.data("query($id: ID!) { stakeholder(id: $id) { ties(types: [REFERRED]) "
+                   "{ totalCount } } }", {"id": g("bob")})
+    assert count["stakeholder"]["ties"]["totalCount"] == 1
+    for bad, code in (({"targetId": g("bob")}, "VALIDATION"), ({"weight": 0}, "VALIDATION"),
+                      ({"targetId": g("ghost")}, "NOT_FOUND")):
+        body = c.post("mutation($i: TieInput!) { addTie(input: $i) { type } }",
+                      {"i": {**tie, **bad}})
+        assert codes(body) == [code], body
+    remove = ("mutation($s: ID!, $t: ID!) { removeTie(type: REFERRED, sourceId: $s, "
+              "targetId: $t) }")
+    assert c.data(remove, {"s": g("bob"), "t": g("parent")})["removeTie"] is True
+    assert codes(c.post(remove, {"s": g("bob"), "t": g("parent")})) == ["NOT_FOUND"]
