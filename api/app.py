@@ -8,17 +8,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.context import Context
 from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.schema import build_schema
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -43,6 +47,19 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.keys = KeyCache(settings.api_key_cache_s)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serves a request; HTTP-level refusals come back as coded JSON errors, not text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response: Response = await self.run(Request(scope, receive))
+        except HTTPException as exc:
+            response = refusal(exc.status_code, http_message(exc.reason))
+        except RecursionError:  # JSON nested thousands deep in the body or its variables
+            response = refusal(400, "the request's JSON is nested too deeply")
+        await response(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -122,4 +139,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],
     )

@@ -74,8 +74,12 @@ NODE_ORDERS: dict[str, str] = {
 }
 
 
-def page_query(label: Label, conditions: list[str], order: str, search: bool) -> str:
-    """Returns the query giving ``total`` and one ``page`` ($skip, $limit) of filtered nodes."""
+def page_query(
+    label: Label, conditions: list[str], order: str, search: bool, count: bool = True
+) -> str:
+    """Returns the query giving ``total`` and one ``page`` ($skip, $limit) of filtered nodes;
+    without ``count``, ``total`` is null and Neo4j stops at the end of the page (counting every
+    match of a broad filter cost more than the page itself)."""
     unknown = [c for c in conditions if c not in NODE_CONDITIONS]
     if unknown or order not in NODE_ORDERS:
         raise KeyError(f"unknown filter or order: {unknown or order}")
@@ -91,11 +95,12 @@ def page_query(label: Label, conditions: list[str], order: str, search: bool) ->
         where = f" WHERE {joined}" if conditions else ""
         order = order if order != "RELEVANCE" else "NAME_ASC"
     carried = "n, score" if search else "n"
+    total = f"CALL () {{ {match}{where} RETURN count(n) AS total }} " if count else ""
     return (
-        f"CALL () {{ {match}{where} RETURN count(n) AS total }} "
+        total +
         f"CALL () {{ {match}{where} WITH {carried} ORDER BY {NODE_ORDERS[order]} "
         f"SKIP $skip LIMIT $limit RETURN collect({node_map('n')}) AS page }} "
-        "RETURN total, page"
+        f"RETURN {'total' if count else 'null AS total'}, page"
     )
 
 

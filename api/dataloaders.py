@@ -47,7 +47,7 @@ class Loaders:
             query = by_ids(label)
 
             async def load(ids: Sequence[str]) -> list[Row | None]:
-                rows = await self._gateway.read(query, {"ids": list(ids)})
+                rows = await self._gateway.read(query, {"ids": list(ids)}, maps_only=True)
                 found = {r["id"]: r["node"] for r in rows}
                 return [found.get(i) for i in ids]
 
@@ -64,7 +64,9 @@ class Loaders:
             params.update(offset=request.offset, limit=request.limit)
 
             async def load(ids: Sequence[str]) -> list[HopPage]:
-                rows = await self._gateway.read(query, {**params, "ids": list(ids)})
+                rows = await self._gateway.read(
+                    query, {**params, "ids": list(ids)}, maps_only=True
+                )
                 found = {r["id"]: HopPage(r["total"], r["page"]) for r in rows}
                 return [found.get(i, HopPage(0, [])) for i in ids]
 

@@ -3,6 +3,9 @@ trips per request) and has driver failures turned into ``UNAVAILABLE`` / ``CONFL
 
 from __future__ import annotations
 
+import asyncio
+import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -50,6 +53,20 @@ def is_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DriverError) and "acquisition" in str(exc).lower()
 
 
+# A write's whole budget, retries included. A Neo4j that is shutting down can leave a
+# transaction without an answer (the driver has no read timeout), so a write that has not
+# finished by then is reported UNAVAILABLE instead of hanging the request.
+_WRITE_BUDGET_S = 5.0
+# Reads get longer: a library question over a large graph may legitimately take seconds.
+_READ_BUDGET_S = 8.0
+
+
+def _is_contention(exc: TransientError) -> bool:
+    # Deadlocks and lock waits come from a live database, unlike the connectivity failures.
+    code = exc.code or ""
+    return code.startswith("Neo.TransientError.Transaction.") and "Terminated" not in code
+
+
 class Tx:
     """A write transaction handed to mutation code; each ``run`` is one counted round trip."""
 
@@ -72,18 +89,33 @@ class Gateway:
         self.database = database
         self.round_trips = 0
 
-    async def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Returns the records of a read query as dicts (one round trip)."""
+    async def read(
+        self, query: str, params: Mapping[str, Any] | None = None, *, maps_only: bool = False
+    ) -> list[Row]:
+        """Returns the records of a read query as dicts (one round trip).
+
+        ``maps_only``: the query returns only scalars, lists and map projections (no node,
+        relationship or path values), so the records need no conversion: a hot path of the
+        API's own loaders, where converting every nested value cost more than the round trip.
+        """
         self.round_trips += 1
         try:
-            records, _, _ = await self.driver.execute_query(
-                query,
-                dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.READ,
+            records, _, _ = await asyncio.wait_for(
+                self.driver.execute_query(
+                    query,
+                    dict(params or {}),
+                    database_=self.database,
+                    routing_=RoutingControl.READ,
+                ),
+                _READ_BUDGET_S,
             )
+        except TimeoutError as exc:
+            raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
         except Exception as exc:
             raise _translate(exc) from exc
+        if maps_only:
+            keys = records[0].keys() if records else []
+            return [dict(zip(keys, record, strict=True)) for record in records]
         return [record.data() for record in records]
 
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
@@ -92,13 +124,25 @@ class Gateway:
         async def unit(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx, self))
 
-        try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(unit)
-        except ApiError:
-            raise
-        except Exception as exc:
-            raise _translate(exc) from exc
+        # The driver's own retries stop after the short API timeout (so an absent Neo4j fails
+        # fast); lock contention between writers of the same nodes is no outage, so deadlocks
+        # and lock waits get retried here, within the write budget, before UNAVAILABLE.
+        deadline = time.monotonic() + _WRITE_BUDGET_S
+        while True:
+            try:
+                async with self.driver.session(database=self.database) as session:
+                    return await asyncio.wait_for(
+                        session.execute_write(unit), max(0.1, deadline - time.monotonic()))
+            except TimeoutError as exc:
+                raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
+            except TransientError as exc:
+                if not _is_contention(exc) or time.monotonic() > deadline:
+                    raise _translate(exc) from exc
+                await asyncio.sleep(random.uniform(0.01, 0.1))
+            except ApiError:
+                raise
+            except Exception as exc:
+                raise _translate(exc) from exc
 
 
 def _translate(exc: Exception) -> Exception:

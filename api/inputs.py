@@ -111,6 +111,16 @@ class ActivityOrder(Enum):
     RELEVANCE = "RELEVANCE"
 
 
+# More ids than a few pages is a bulk export, not a lookup (and a slow query in disguise).
+MAX_FILTER_IDS = 1000
+
+
+def _checked_ids(values: list[strawberry.ID] | None) -> list[strawberry.ID] | None:
+    if values is not None and len(values) > MAX_FILTER_IDS:
+        raise invalid("ids", f"at most {MAX_FILTER_IDS} ids, got {len(values)}")
+    return values
+
+
 def _checked_id_prefix(value: str | None) -> str | None:
     if value is not None and not value:
         raise invalid("idPrefix", "must not be empty")
@@ -121,7 +131,7 @@ def stakeholder_params(f: StakeholderFilter | None) -> dict[str, Any]:
     """Returns the Cypher filter parameters (condition name -> value) of a stakeholder filter."""
     f = f or StakeholderFilter()
     params: dict[str, Any] = {
-        "ids": f.ids,
+        "ids": _checked_ids(f.ids),
         "idPrefix": _checked_id_prefix(f.id_prefix),
         "kind": None if f.kind is None else f.kind.value,
         "sector": vocabulary_code("sector", "sector", f.sector),
@@ -143,7 +153,7 @@ def project_params(f: ProjectFilter | None) -> dict[str, Any]:
     """Returns the Cypher filter parameters of a project filter."""
     f = f or ProjectFilter()
     return {
-        "ids": f.ids,
+        "ids": _checked_ids(f.ids),
         "idPrefix": _checked_id_prefix(f.id_prefix),
         "stage": vocabulary_code("stage", "lifecycle_stage", f.stage),
         "phase": vocabulary_code("phase", "implementation_phase", f.phase),
@@ -154,7 +164,7 @@ def activity_params(f: ActivityFilter | None) -> dict[str, Any]:
     """Returns the Cypher filter parameters of an activity filter."""
     f = f or ActivityFilter()
     return {
-        "ids": f.ids,
+        "ids": _checked_ids(f.ids),
         "idPrefix": _checked_id_prefix(f.id_prefix),
         "activityProject": f.project,
         "participant": f.participant,
@@ -171,7 +181,7 @@ def entity_params(f: EntityFilter | None) -> dict[str, Any]:
     """Returns the Cypher filter parameters of a strategy/outcome/objective filter."""
     f = f or EntityFilter()
     return {
-        "ids": f.ids,
+        "ids": _checked_ids(f.ids),
         "idPrefix": _checked_id_prefix(f.id_prefix),
         "customOnly": f.custom_only,
         "cluster": vocabulary_code("cluster", "eric_cluster", f.cluster),
@@ -181,4 +191,5 @@ def entity_params(f: EntityFilter | None) -> dict[str, Any]:
 def concept_params(f: ConceptFilter | None) -> dict[str, Any]:
     """Returns the Cypher filter parameters of a concept filter."""
     f = f or ConceptFilter()
-    return {"scheme": f.scheme, "ids": f.ids, "idPrefix": _checked_id_prefix(f.id_prefix)}
+    return {"scheme": f.scheme, "ids": _checked_ids(f.ids),
+            "idPrefix": _checked_id_prefix(f.id_prefix)}

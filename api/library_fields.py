@@ -2,7 +2,8 @@
 
 `question(name, params)` runs ``get_query(name).text`` with parameters checked by the library's
 own ``bind``; `questions` lists what can be asked. Internal queries (export, plot and analytics
-projections) are not exposed: exports carry personal data and projections feed other code.
+projections, personal-data rights) are not exposed: exports carry personal data and projections
+feed other code.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from stakegraph.queries.library import (
 from strawberry import Info
 from strawberry.scalars import JSON
 
-INTERNAL_PREFIXES = ("export_", "plot_", "analytics_")
+# privacy_ queries carry personal data and write the audit trail: admin-only mutations.
+INTERNAL_PREFIXES = ("export_", "plot_", "analytics_", "privacy_")
 
 
 def exposed(name: str) -> bool:

@@ -13,6 +13,7 @@ from stakegraph.api.context import require
 from stakegraph.api.cypher import node_map
 from stakegraph.api.errors import ApiError, ErrorCode, invalid, not_found
 from stakegraph.api.gateway import Row, Tx
+from stakegraph.api.privacy import PrivacyMutation
 from stakegraph.api.types import (
     EngagementActivity,
     Objective,
@@ -326,7 +327,7 @@ async def _create_activity(tx: Tx, props: dict[str, Any], project_id: str) -> Ro
 
 
 @strawberry.type
-class Mutation:
+class Mutation(PrivacyMutation):
     @strawberry.mutation(description="Creates a stakeholder (CONFLICT if the id is taken).")
     async def create_stakeholder(self, info: Info, input: StakeholderInput) -> Stakeholder:
         context = require(info, Role.EDITOR)
@@ -516,8 +517,12 @@ class Mutation:
         async def work(tx: Tx) -> Row:
             await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [stakeholder])
             await _require_nodes(tx, Label.PROJECT, "project", [project])
+            # The write lock on the stakeholder (taken by SET, released at commit) serialises
+            # concurrent assessments of it: without it two callers both find no assessment
+            # with this id and both CREATE one (a duplicate, one of them a lost update).
             rows = await tx.run(
-                f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}})-[r:{Rel.ASSESSED} {{id: $rid}}]->"
+                f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}) SET s._lock = true REMOVE s._lock "
+                f"WITH s OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->"
                 f"(:{Label.PROJECT} {{id: $p}}) RETURN count(r) AS n",
                 s=stakeholder, p=project, rid=props["id"],
             )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from stakegraph.api.errors import invalid
+from strawberry import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection
 
 T = TypeVar("T")
 
@@ -29,7 +31,8 @@ def decode_cursor(cursor: str) -> int:
         offset = int(text[len(_CURSOR_PREFIX) :])
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise invalid("after", "is not a cursor this API returned") from None
-    if offset < 0:
+    # Offsets this API hands out fit in 32 bits; a larger one is forged (and overflows Neo4j).
+    if not 0 <= offset < 2**31:
         raise invalid("after", "is not a cursor this API returned")
     return offset
 
@@ -42,6 +45,23 @@ def window(first: int | None, after: str | None, max_size: int) -> tuple[int, in
         raise invalid("first", f"must be between 0 and {max_size}, got {size}")
     offset = 0 if after is None else decode_cursor(after) + 1
     return offset, min(size, max_size)
+
+
+def wants_total(info: Info[Any, Any]) -> bool:
+    """Returns True when the connection being resolved has ``totalCount`` selected (directly
+    or through fragments), so the list must be counted; True when it cannot tell."""
+
+    def walk(selections: list[Selection]) -> bool:
+        for selection in selections:
+            if isinstance(selection, FragmentSpread | InlineFragment):
+                if walk(selection.selections):
+                    return True
+            elif selection.name == "totalCount":
+                return True
+        return False
+
+    fields = info.selected_fields
+    return True if len(fields) != 1 else walk(fields[0].selections)
 
 
 @strawberry.type

@@ -25,7 +25,8 @@ from stakegraph.api.inputs import (
     stakeholder_params,
 )
 from stakegraph.api.library_fields import LibraryQuery
-from stakegraph.api.pagination import Connection, connection, window
+from stakegraph.api.pagination import Connection, connection, wants_total, window
+from stakegraph.api.privacy import PrivacyQuery
 from stakegraph.api.types import (
     Concept,
     EngagementActivity,
@@ -59,9 +60,16 @@ async def list_nodes(
     values = dict(params, skip=offset, limit=limit)
     if search is not None:
         values["search"] = lucene_query(search)
-    query = page_query(label, conditions, order, search is not None)
-    rows = await context.gateway.read(query, values)
+    count = wants_total(info)
+    if not count:
+        values["limit"] = limit + 1  # one more than the page tells whether a next page exists
+    query = page_query(label, conditions, order, search is not None, count)
+    rows = await context.gateway.read(query, values, maps_only=True)
     total, page = (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
+    if not count:
+        # totalCount is not selected: a total that gives hasNextPage right is enough.
+        total = offset + len(page)
+        page = page[:limit]
     return connection([make(r) for r in page], total, offset)
 
 
@@ -76,7 +84,7 @@ def _maybe(row: dict[str, Any] | None, make: Callable[[dict[str, Any]], T]) -> T
 
 
 @strawberry.type
-class Query(LibraryQuery):
+class Query(LibraryQuery, PrivacyQuery):
     @strawberry.field(description="A stakeholder by id.")
     async def stakeholder(self, info: Info, id: strawberry.ID) -> Stakeholder | None:
         return _maybe(await by_id(info, Label.STAKEHOLDER, id), stakeholder_from_row)

@@ -12,6 +12,7 @@ from stakegraph.api.mutations import Mutation
 from stakegraph.api.query import Query
 from stakegraph.api.types import ALL_TYPES
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -39,17 +40,23 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     """Returns the schema with the limits of ``settings``."""
     # Factories, not instances: each request gets fresh extensions (they hold its context).
     limits = settings
+    # The alias, depth (and introspection) rules are classes made once here: the limiters make
+    # a new rule class per instance, and ValidationCache keys on the rules, so per-request
+    # limiters would make every request miss the cache and validate the document again.
+    rules = [
+        *MaxAliasesLimiter(max_alias_count=limits.api_max_aliases).validation_rules,
+        *QueryDepthLimiter(max_depth=limits.api_max_depth).validation_rules,
+    ]
+    if not settings.api_introspection:
+        rules.extend(DisableIntrospection().validation_rules)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
         lambda: MaxTokensLimiter(max_token_count=limits.api_max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.api_max_aliases),
-        lambda: QueryDepthLimiter(max_depth=limits.api_max_depth),
+        lambda: AddValidationRules(rules),
         lambda: CostLimiter(limits.api_max_cost),
         lambda: Diagnostics(limits.api_debug),
     ]
-    if not settings.api_introspection:
-        extensions.append(DisableIntrospection)
     kwargs: dict[str, Any] = {"types": list(ALL_TYPES), "extensions": extensions}
     return StakegraphSchema(query=Query, mutation=Mutation, **kwargs)
 

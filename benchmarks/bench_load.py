@@ -25,14 +25,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import neo4j
 from neo4j import Driver, Session
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.schema.apply import apply_schema
-from stakegraph.schema.model import Kind, Label, Rel, quadrant
+from stakegraph.schema.model import HIGH_THRESHOLD, Kind, Label, Rel, quadrant
 
 from stakegraph.db import open_driver
 from stakegraph.settings import get_settings
@@ -62,6 +64,13 @@ class Result:
     naive_rows_per_s: float
     naive_sampled: bool
     ratio: float
+    # The LOAD CSV peer (None when the benchmark does not run against the local instance).
+    load_csv_seconds: float | None = None
+    load_csv_copy_seconds: float | None = None
+    load_csv_rows_per_s: float | None = None
+    ratio_load_csv: float | None = None
+    # The machine is shared: how busy it was when this size finished.
+    load_average_1m: float | None = None
 
 
 # ----------------------------------------------------------------------------- the naive loop
@@ -222,6 +231,101 @@ def _all_rows(folder: Path) -> Iterator[dict[str, str]]:
         yield from _read(folder, kind)
 
 
+# ----------------------------------------------------------------------------- LOAD CSV peer
+_BOOL = "CASE WHEN row.{0} IS NULL THEN null ELSE toLower(row.{0}) IN ['true', 'yes', 'y', '1'] END"
+_QUADRANT = (
+    "CASE WHEN toInteger(row.impact) >= $high "
+    "THEN CASE WHEN toInteger(row.interest) >= $high THEN 'q4' ELSE 'q3' END "
+    "ELSE CASE WHEN toInteger(row.interest) >= $high THEN 'q2' ELSE 'q1' END END"
+)
+
+
+def _in_tx(body: str, where: str = "") -> str:
+    # LOAD CSV turns an empty cell into null, so SET x = row.x leaves an empty cell unset.
+    return (f"LOAD CSV WITH HEADERS FROM $url AS row {where} "
+            f"CALL (row) {{ {body} }} IN TRANSACTIONS OF $batch ROWS")
+
+
+def load_csv_statements() -> list[tuple[str, str]]:
+    """Returns (file kind, statement) pairs: the hand-written LOAD CSV import of a generated
+    folder, the same nodes, relationships and property types as ours, idempotent MERGEs."""
+    s, p, a = Label.STAKEHOLDER, Label.PROJECT, Label.ACTIVITY
+    statements: list[tuple[str, str]] = []
+    for kind in Kind:
+        others = ":".join(k.label for k in Kind if k is not kind)
+        statements.append(("stakeholders", _in_tx(
+            f"MERGE (n:{s} {{id: row.id}}) "
+            "SET n.name = row.name, n.kind = row.kind, n.sector = row.sector, "
+            f"n.country = row.country, n.societal = {_BOOL.format('societal')}, "
+            f"n.seldom_heard = {_BOOL.format('seldom_heard')}, n:{kind.label} REMOVE n:{others}",
+            f"WITH row WHERE row.kind = '{kind.value}'")))
+    for rel, member_kinds in ((Rel.MEMBER_OF, "['person', 'group']"),
+                              (Rel.PART_OF, "['organisation']")):
+        statements.append(("memberships", _in_tx(
+            f"MATCH (m:{s} {{id: row.member_id}}) WHERE m.kind IN {member_kinds} "
+            f"MATCH (o:{s} {{id: row.organisation_id}}) "
+            f"MERGE (m)-[r:{rel}]->(o) SET r.role = row.role, r.since = date(row.since)")))
+    statements.append(("projects", _in_tx(
+        f"MERGE (n:{p} {{id: row.id}}) SET n.name = row.name, n.description = row.description, "
+        "n.stage = row.stage, n.start_date = date(row.start_date), "
+        "n.next_review = date(row.next_review)")))
+    statements.append(("assessments", _in_tx(
+        f"MATCH (x:{s} {{id: row.stakeholder_id}}) MATCH (q:{p} {{id: row.project_id}}) "
+        f"MERGE (x)-[r:{Rel.ASSESSED} {{id: row.stakeholder_id + '|' + row.project_id + '|' + "
+        "row.date + '|' + row.assessor}]->(q) "
+        "SET r.date = date(row.date), r.assessor = row.assessor, r.method = row.method, "
+        "r.category = row.category, r.interest = toInteger(row.interest), "
+        "r.impact = toInteger(row.impact), r.influence = toInteger(row.influence), "
+        "r.attitude = row.attitude, r.contact_every_days = toInteger(row.contact_every_days), "
+        f"r.quadrant = {_QUADRANT}")))
+    for word, rel in TIE_RELS.items():
+        statements.append(("ties", _in_tx(
+            f"MATCH (x:{s} {{id: row.source_id}}) MATCH (y:{s} {{id: row.target_id}}) "
+            f"MERGE (x)-[r:{rel}]->(y) SET r.weight = coalesce(toFloat(row.weight), 1.0), "
+            "r.date = date(row.date), r.evidence = row.evidence",
+            f"WITH row WHERE row.type = '{word}'")))
+    statements.append(("activities", _in_tx(
+        f"MERGE (n:{a} {{id: row.id}}) SET n.name = row.name, n.type = row.type, "
+        "n.date = date(row.date), n.mode = row.mode, "
+        "n.duration_minutes = toInteger(row.duration_minutes), n.stage = row.stage, "
+        f"n.level = row.level WITH n, row MATCH (q:{p} {{id: row.project_id}}) "
+        f"MERGE (n)-[:{Rel.FOR_PROJECT}]->(q)")))
+    statements.append(("participation", _in_tx(
+        f"MATCH (x:{s} {{id: row.stakeholder_id}}) MATCH (y:{a} {{id: row.activity_id}}) "
+        f"MERGE (x)-[r:{Rel.PARTICIPATED_IN}]->(y) SET r.role = row.role")))
+    for word, (rel, label) in LINKS.items():
+        statements.append(("activity_links", _in_tx(
+            f"MATCH (x:{a} {{id: row.activity_id}}) MATCH (y:{label} {{id: row.target_id}}) "
+            f"MERGE (x)-[:{rel}]->(y)",
+            f"WITH row WHERE row.link = '{word}'")))
+    statements.append(("observations", _in_tx(
+        f"MATCH (x:{p} {{id: row.project_id}}) MATCH (y:{Label.OUTCOME} {{id: row.outcome_id}}) "
+        f"MERGE (x)-[r:{Rel.OBSERVED} {{id: row.project_id + '|' + row.outcome_id + '|' + "
+        "row.date}]->(y) SET r.date = date(row.date), r.value = toFloat(row.value), "
+        "r.evidence = row.evidence")))
+    return statements
+
+
+def run_load_csv(driver: Driver, database: str, folder: Path, import_dir: Path,
+                 batch_size: int) -> tuple[float, float]:
+    """Returns (seconds to copy the files into the import directory, seconds of the LOAD CSV
+    statements) for one generated folder; the copies are removed afterwards."""
+    start = time.perf_counter()
+    target = import_dir / folder.name
+    shutil.copytree(folder, target, dirs_exist_ok=True)
+    copy_seconds = time.perf_counter() - start
+    try:
+        start = time.perf_counter()
+        with driver.session(database=database) as session:
+            for kind, statement in load_csv_statements():
+                # IN TRANSACTIONS needs an auto-commit query: session.run, not a managed one.
+                session.run(statement, url=f"file:///{folder.name}/{kind}.csv",
+                            batch=batch_size, high=HIGH_THRESHOLD).consume()
+        return copy_seconds, time.perf_counter() - start
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------- bookkeeping
 def cleanup(driver: Driver, database: str, prefix: str) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
@@ -235,6 +339,13 @@ def cleanup(driver: Driver, database: str, prefix: str) -> int:
             ).consume()
             deleted += summary.counters.nodes_deleted
     return deleted
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def machine(driver: Driver, database: str) -> dict[str, Any]:
@@ -251,6 +362,8 @@ def machine(driver: Driver, database: str) -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "neo4j": f"{record['name']} {record['version']} {record['edition']}",
+        "neo4j_driver": neo4j.__version__,
+        "neo4j_rust_ext": _installed("neo4j-rust-ext"),
         "neo4j_memory": memory,
         # The machine may be shared: the load average says how busy it was when measured.
         "load_average_1m": round(os.getloadavg()[0], 2),
@@ -259,45 +372,71 @@ def machine(driver: Driver, database: str) -> dict[str, Any]:
 
 
 def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, workdir: Path,
-               naive_rows: int, naive_seconds: float) -> Result:
-    """Returns the measurements for one dataset size, leaving nothing behind in the graph."""
-    ours_prefix, naive_prefix = f"bench-ours-{size}-", f"bench-naive-{size}-"
-    for prefix in (ours_prefix, naive_prefix):
+               naive_rows: int, naive_seconds: float, import_dir: Path | None) -> Result:
+    """Returns the measurements for one dataset size, leaving nothing behind in the graph.
+
+    ``import_dir``: the local instance's import directory, for the LOAD CSV peer (None: skip it).
+    """
+    prefixes = {"ours": f"bench-ours-{size}-", "naive": f"bench-naive-{size}-",
+                "load_csv": f"bench-loadcsv-{size}-"}
+    if import_dir is None:
+        del prefixes["load_csv"]
+    for prefix in prefixes.values():
         cleanup(driver, database, prefix)
-    ours_dir, naive_dir = workdir / f"ours-{size}", workdir / f"naive-{size}"
-    counts = generate(size, seed, ours_dir, ties_per_stakeholder=ties, id_prefix=ours_prefix)
-    generate(size, seed, naive_dir, ties_per_stakeholder=ties, id_prefix=naive_prefix)
+    folders = {name: workdir / f"{name}-{size}" for name in prefixes}
+    counts = None
+    for name, prefix in prefixes.items():
+        counts = generate(size, seed, folders[name], ties_per_stakeholder=ties, id_prefix=prefix)
+    assert counts is not None
+    batch_size = get_settings().batch_size
+    load_csv: tuple[float, float] | None = None
     try:
         start = time.perf_counter()
-        load_paths(driver, database, [ours_dir], batch_size=get_settings().batch_size)
+        load_paths(driver, database, [folders["ours"]], batch_size=batch_size)
         ours_seconds = time.perf_counter() - start
-        done, naive_elapsed, sampled = run_naive(driver, database, naive_dir, naive_rows,
+        if import_dir is not None:
+            load_csv = run_load_csv(driver, database, folders["load_csv"], import_dir,
+                                    batch_size)
+        done, naive_elapsed, sampled = run_naive(driver, database, folders["naive"], naive_rows,
                                                  naive_seconds)
     finally:
-        for prefix in (ours_prefix, naive_prefix):
+        for prefix in prefixes.values():
             cleanup(driver, database, prefix)
     ours_rate = counts.rows / ours_seconds
     naive_rate = done / naive_elapsed if naive_elapsed else 0.0
-    return Result(
+    result = Result(
         stakeholders=size, ties=counts.ties, rows=counts.rows,
         ours_seconds=round(ours_seconds, 2), ours_rows_per_s=round(ours_rate),
         naive_rows=done, naive_seconds=round(naive_elapsed, 2),
         naive_rows_per_s=round(naive_rate), naive_sampled=sampled,
         ratio=round(ours_rate / naive_rate, 1) if naive_rate else float("inf"),
     )
+    if load_csv is not None:
+        copy_seconds, csv_seconds = load_csv
+        csv_rate = counts.rows / csv_seconds
+        result.load_csv_copy_seconds = round(copy_seconds, 2)
+        result.load_csv_seconds = round(csv_seconds, 2)
+        result.load_csv_rows_per_s = round(csv_rate)
+        result.ratio_load_csv = round(ours_rate / csv_rate, 2)
+    result.load_average_1m = round(os.getloadavg()[0], 2)
+    return result
 
 
 def print_table(results: list[Result]) -> None:
     """Prints the side-by-side table."""
     head = (f"{'stakeholders':>12} {'rows':>9} {'ours s':>8} {'ours rows/s':>12} "
-            f"{'naive rows':>11} {'naive s':>8} {'naive rows/s':>13} {'ratio':>7}")
+            f"{'naive rows':>11} {'naive s':>8} {'naive rows/s':>13} {'ours/naive':>10} "
+            f"{'LOAD CSV s':>10} {'LOAD CSV rows/s':>15} {'ours/LOAD CSV':>13}")
     print(head)
     print("-" * len(head))
     for r in results:
         mark = "*" if r.naive_sampled else " "
+        peer = (f"{r.load_csv_seconds:>10.1f} {r.load_csv_rows_per_s:>15,} "
+                f"{r.ratio_load_csv:>12.2f}x" if r.load_csv_rows_per_s is not None
+                else f"{'-':>10} {'-':>15} {'-':>13}")
         print(f"{r.stakeholders:>12,} {r.rows:>9,} {r.ours_seconds:>8.1f} "
               f"{r.ours_rows_per_s:>12,} {r.naive_rows:>10,}{mark} {r.naive_seconds:>8.1f} "
-              f"{r.naive_rows_per_s:>13,} {r.ratio:>6.1f}x")
+              f"{r.naive_rows_per_s:>13,} {r.ratio:>9.1f}x {peer}")
     if any(r.naive_sampled for r in results):
         print("* naive loop measured on a consistent sample of the same dataset (whole "
               "organisation clusters and every row referring only to them), time-boxed; "
@@ -315,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="at most this many rows for the naive loop (a consistent sample)")
     parser.add_argument("--naive-seconds", type=float, default=120.0,
                         help="stop the naive loop after this long")
+    parser.add_argument("--no-load-csv", action="store_true",
+                        help="skip the LOAD CSV peer (it always is against a remote server)")
     parser.add_argument("--no-write", action="store_true", help="do not write the JSON result")
     args = parser.parse_args(argv)
     # The driver logs every server notification (e.g. unknown property keys) as a warning.
@@ -325,14 +466,21 @@ def main(argv: list[str] | None = None) -> int:
     driver = open_driver(settings)
     database = settings.neo4j_database
     workdir = Path(tempfile.mkdtemp(prefix="stakegraph-bench-"))
+    # LOAD CSV reads files on the server: only the local instance's import directory is ours.
+    import_dir = (settings.local_home / "import"
+                  if settings.uses_local_neo4j and not args.no_load_csv else None)
+    if import_dir is None and not args.no_load_csv:
+        print("NEO4J_URI is set: the LOAD CSV peer runs only against the local instance; "
+              "skipped.", flush=True)
     try:
         apply_schema(driver, database)
         info = machine(driver, database)
         results = []
         for size in sizes:
-            print(f"size {size:,}: generating, loading (ours), naive loop ...", flush=True)
+            print(f"size {size:,}: generating, loading (ours, LOAD CSV), naive loop ...",
+                  flush=True)
             results.append(bench_size(driver, database, size, args.seed, args.ties, workdir,
-                                      args.naive_rows, args.naive_seconds))
+                                      args.naive_rows, args.naive_seconds, import_dir))
         print()
         print_table(results)
         if len(results) > 1:
@@ -351,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
                 "ties_per_stakeholder": args.ties,
                 "naive": {"max_rows": args.naive_rows, "max_seconds": args.naive_seconds,
                           "method": "one auto-commit MERGE per row through the driver"},
+                "load_csv": None if import_dir is None else {
+                    "method": "server-side LOAD CSV WITH HEADERS from file:/// URLs in the "
+                              "import directory, CALL { MERGE ... } IN TRANSACTIONS OF "
+                              "batch_size ROWS, one statement per file (per label/type where "
+                              "the file mixes them); seconds exclude copying the files",
+                },
                 "results": [asdict(r) for r in results],
             }, indent=2) + "\n", encoding="utf-8")
             print(f"wrote {out}")

@@ -143,3 +143,52 @@ def rel_statement(target: RelTarget, write: bool) -> str:
             )
     lines.append(_COUNTS + ", count(CASE WHEN a IS NULL OR b IS NULL THEN 1 END) AS missing")
     return "\n".join(lines)
+
+
+# The write path below merges first and compares after: the server's counters tell how many
+# nodes or relationships the MERGE created, so no row is looked up twice. A property compared
+# right after ON CREATE SET equals the row, so only rows that existed can count as updated.
+# Each statement has one static label or type (rows are split by kind or type before), which
+# keeps its plan free of per-row CASE branches.
+
+
+def node_write_statement(target: NodeTarget, kind: Kind | None) -> str:
+    """Returns the statement that merges a batch of node rows ``{id, props}`` of one ``kind``
+    (None unless ``target.kind_labels``) and returns how many already existed but differed."""
+    label = target.label
+    on_create = on_update = ""
+    updated = _changed("n")
+    if kind is not None:
+        others = [k.label for k in Kind if k is not kind]
+        on_create = f", n:{kind.label}"
+        on_update = f", n:{kind.label} REMOVE n:{':'.join(others)}"
+        wrong = " OR ".join([f"NOT n:{kind.label}", *(f"n:{o}" for o in others)])
+        updated = f"{updated} OR {wrong}"
+    return "\n".join([
+        "UNWIND $rows AS row",
+        f"MERGE (n:{label} {{id: row.id}})",
+        f"ON CREATE SET n += row.props{on_create}",
+        f"WITH row, n, {updated} AS updated",
+        f"FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END | SET n += row.props{on_update})",
+        "RETURN count(*) AS placed, count(CASE WHEN updated THEN 1 END) AS updated",
+    ])
+
+
+def rel_write_statement(target: RelTarget, rel: Rel) -> str:
+    """Returns the statement that merges a batch of relationship rows ``{start, end, props}``
+    of type ``rel`` (not for ``exclusive`` targets) and returns how many rows found both
+    endpoints (``placed``) and how many relationships already existed but differed."""
+    if target.exclusive:
+        raise ValueError("exclusive relationships are written by rel_statement")
+    end = dict(target.ends)[rel]
+    key = " {id: row.props.id}" if target.by_id else ""
+    return "\n".join([
+        "UNWIND $rows AS row",
+        f"MATCH (a:{target.start} {{id: row.start}})",
+        f"MATCH (b:{end} {{id: row.end}})",
+        f"MERGE (a)-[r:{rel}{key}]->(b)",
+        "ON CREATE SET r += row.props",
+        f"WITH row, r, {_changed('r')} AS updated",
+        "FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END | SET r += row.props)",
+        "RETURN count(*) AS placed, count(CASE WHEN updated THEN 1 END) AS updated",
+    ])

@@ -3,7 +3,9 @@ only compare with the graph)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from neo4j import Driver
@@ -122,14 +124,29 @@ def load_paths(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    dataset = validate_paths(driver, database, paths, default_project=default_project)
-    report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
-    for kind in LOAD_ORDER:
-        if kind in dataset.records:
-            report.kind(kind).rows += len(dataset.records[kind])
-    for step in plan(dataset):
-        counts = run_step(driver, database, step, write=not dry_run, batch_size=batch_size,
-                          progress=progress)
-        kind_report = report.kind(step.kind)
-        (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
+    with _cyclic_gc_paused():
+        dataset = validate_paths(driver, database, paths, default_project=default_project)
+        report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
+        for kind in LOAD_ORDER:
+            if kind in dataset.records:
+                report.kind(kind).rows += len(dataset.records[kind])
+        for step in plan(dataset):
+            counts = run_step(driver, database, step, write=not dry_run,
+                              batch_size=batch_size, progress=progress)
+            kind_report = report.kind(step.kind)
+            (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
     return report
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # A large load holds millions of small dicts and records without reference cycles;
+    # the cycle collector would re-scan them all again and again (about half the Python
+    # time of a 100k-stakeholder load). Reference counting still frees everything.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from stakegraph.loaders.cypher import NodeTarget, RelTarget
@@ -39,12 +40,17 @@ class Step:
         return isinstance(self.target, NodeTarget)
 
 
+@cache
+def _prop_columns(kind: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c.name, c.prop) for c in kind_spec(kind).columns if c.prop is not None)
+
+
 def _props(record: Record, exclude: tuple[str, ...] = ()) -> Row:
-    spec = kind_spec(record.kind)
+    values = record.values
     return {
-        c.prop: record.values[c.name]
-        for c in spec.columns
-        if c.prop is not None and c.name in record.values and c.name not in exclude
+        prop: values[name]
+        for name, prop in _prop_columns(record.kind)
+        if name in values and name not in exclude
     }
 
 

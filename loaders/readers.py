@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stakegraph.loaders.cells import shown
 from stakegraph.loaders.problems import Problem, ValidationFailed
 
 SUFFIXES = (".csv", ".xlsx", ".json")
@@ -100,6 +101,12 @@ def _read_csv(path: Path) -> RawTable:
         raise ValidationFailed(
             [Problem(path.name, None, None, f"byte {exc.start}", "UTF-8 text (save as CSV UTF-8)")]
         ) from exc
+    if "\x00" in text:
+        # UTF-16 without a byte-order mark decodes as "UTF-8" full of NULs; no text holds them.
+        raise ValidationFailed(
+            [Problem(path.name, None, None, f"NUL at character {text.index(chr(0))}",
+                     "UTF-8 text without NUL characters (UTF-16? save as CSV UTF-8)")]
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     table = RawTable(path.stem.strip().lower(), path.name, [])
     try:
@@ -113,7 +120,8 @@ def _read_csv(path: Path) -> RawTable:
     table.columns, table.problems = _normalise_header(path.name, list(records[0]))
     width = len(table.columns)
     for number, record in enumerate(records[1:], start=2):
-        if _is_blank(list(record)):
+        # csv gives only strings: one join spares a check per cell.
+        if not "".join(record).strip():
             continue
         if len(record) > width:
             extra = [v for v in record[width:] if v.strip()]
@@ -122,7 +130,9 @@ def _read_csv(path: Path) -> RawTable:
                     Problem(path.name, number, None, extra[0],
                             f"at most {width} cells, as many as header columns")
                 )
-        table.rows.append(RawRow(number, dict(zip(table.columns, record, strict=False))))
+        # A short row's missing trailing cells are empty cells, as a spreadsheet shows them.
+        padded = [*record, *[""] * (width - len(record))]
+        table.rows.append(RawRow(number, dict(zip(table.columns, padded, strict=False))))
     return table
 
 
@@ -166,6 +176,15 @@ def _read_json(path: Path) -> list[RawTable]:
         raise ValidationFailed(
             [Problem(path.name, None, None, None, f"a UTF-8 JSON document ({exc})")]
         ) from exc
+    except RecursionError as exc:
+        raise ValidationFailed(
+            [Problem(path.name, None, None, None, "a JSON document nested at most a few "
+                     "hundred levels deep (a graph needs only three: object, list, object)")]
+        ) from exc
+    except ValueError as exc:  # an integer of more digits than Python converts (thousands)
+        raise ValidationFailed(
+            [Problem(path.name, None, None, None, f"a JSON document of ordinary numbers ({exc})")]
+        ) from exc
     if not isinstance(document, dict):
         raise ValidationFailed(
             [Problem(path.name, "$", None, type(document).__name__,
@@ -185,10 +204,17 @@ def _read_json(path: Path) -> list[RawTable]:
             where = f"$.{key}[{index}]"
             if not isinstance(item, dict):
                 table.problems.append(
-                    Problem(path.name, where, None, json.dumps(item)[:60], "an object")
+                    Problem(path.name, where, None, shown(item), "an object")
                 )
                 continue
-            cells = {str(k).strip().lower(): v for k, v in item.items()}
+            cells: dict[str, Any] = {}
+            for k, v in item.items():
+                name = str(k).strip().lower()
+                if name in cells:
+                    # Keys differ only in case or spaces: one would silently win.
+                    table.problems.append(Problem(path.name, where, name, str(k),
+                                                  "each column once (case and spaces ignored)"))
+                cells[name] = v
             columns.update(dict.fromkeys(cells))
             table.rows.append(RawRow(where, cells))
         table.columns = list(columns)

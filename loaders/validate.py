@@ -11,9 +11,9 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from stakegraph.loaders.cells import BadCell, is_blank, parse, shown
+from stakegraph.loaders.cells import BadCell, cell_parser, is_blank, shown
 from stakegraph.loaders.kinds import KINDS, LINK_WORDS, KindSpec, kind_spec
 from stakegraph.loaders.problems import Problem
 from stakegraph.loaders.readers import RawTable
@@ -100,13 +100,21 @@ def check_table(table: RawTable, default_project: str | None = None) -> list[Rec
             Problem(table.source, 1, name, None, f"a required column '{name}' in the header")
         )
     records = []
+    parsers = [(column, cell_parser(column)) for column in spec.columns]
     for raw in table.rows:
         values: dict[str, Any] = {}
         good = True
-        for column in spec.columns:
+        for column, parse_cell in parsers:
             if column.name not in raw.cells:
                 if fills_project and column.name == _PROJECT_COLUMN:
                     values[column.name] = default_project
+                elif column.required and column.name not in missing_columns:
+                    # The table has the column but this row (a JSON object) lacks it.
+                    table.problems.append(
+                        Problem(table.source, raw.where, column.name, None,
+                                "a value (this column is required)")
+                    )
+                    good = False
                 continue
             cell = raw.cells[column.name]
             if is_blank(cell):
@@ -122,7 +130,7 @@ def check_table(table: RawTable, default_project: str | None = None) -> list[Rec
                 values[column.name] = None
                 continue
             try:
-                values[column.name] = parse(cell, column)
+                values[column.name] = parse_cell(cell)
             except BadCell as exc:
                 table.problems.append(
                     Problem(table.source, raw.where, column.name, shown(cell), str(exc))
@@ -209,18 +217,14 @@ def check_duplicates(dataset: Dataset) -> None:
                 first[key] = record
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A cell that names the id of a node with ``label``."""
+class Reference(NamedTuple):
+    """A cell that names the id of a node with ``label``; ``id`` is the id it names."""
 
+    # A tuple, not a dataclass: a large load makes hundreds of thousands of them.
     record: Record
     column: str
     label: Label
-
-    @property
-    def id(self) -> str:
-        """Returns the referenced id."""
-        return str(self.record.values[self.column])
+    id: str
 
 
 def references(dataset: Dataset) -> list[Reference]:
@@ -228,15 +232,19 @@ def references(dataset: Dataset) -> list[Reference]:
     found = []
     for kind in {*dataset.records, *dataset.rejected}:
         spec = kind_spec(kind)
+        ref_columns = [(c.name, c.ref) for c in spec.columns if c.ref is not None]
         # Rows with other problems are checked too, so every problem is reported at once.
         for record in (*dataset.records.get(kind, ()), *dataset.rejected.get(kind, ())):
-            for column in spec.columns:
-                if column.ref is not None and record.values.get(column.name) is not None:
-                    found.append(Reference(record, column.name, column.ref))
-            if kind == "activity_links" and record.values.get("target_id") is not None and (
-                record.values.get("link") is not None
+            values = record.values
+            for name, label in ref_columns:
+                value = values.get(name)
+                if value is not None:
+                    found.append(Reference(record, name, label, str(value)))
+            if kind == "activity_links" and values.get("target_id") is not None and (
+                values.get("link") is not None
             ):
-                found.append(Reference(record, "target_id", LINK_WORDS[record.values["link"]][1]))
+                found.append(Reference(record, "target_id", LINK_WORDS[values["link"]][1],
+                                       str(values["target_id"])))
     return found
 
 

@@ -228,6 +228,8 @@ NODES: tuple[NodeSpec, ...] = (
             Prop("subject", required=True),
             Prop("actor"),
             Prop("at", PropType.DATE),
+            Prop("via", doc="cli or api"),
+            Prop("summary", doc="what was exported or erased: counts and property names"),
         ),
         name_indexed=False,
     ),

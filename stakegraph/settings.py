@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     api_max_tokens: int = Field(default=2000, alias="STAKEGRAPH_API_MAX_TOKENS", ge=10)
     api_max_cost: int = Field(default=50_000, alias="STAKEGRAPH_API_MAX_COST", ge=1)
     api_max_page_size: int = Field(default=100, alias="STAKEGRAPH_API_MAX_PAGE_SIZE", ge=1)
+    api_max_body_bytes: int = Field(
+        default=1_048_576, alias="STAKEGRAPH_API_MAX_BODY_BYTES", ge=1024,
+        description="largest request body accepted (413 above)",
+    )
     api_introspection: bool = Field(default=True, alias="STAKEGRAPH_API_INTROSPECTION")
     api_debug: bool = Field(
         default=False, alias="STAKEGRAPH_API_DEBUG", description="round trips in extensions"

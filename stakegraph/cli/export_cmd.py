@@ -9,8 +9,8 @@ import typer
 
 from stakegraph.cli.console import console, driver, settings
 from stakegraph.errors import StakegraphError
-from stakegraph.queries.export.errors import ExportError
-from stakegraph.queries.export.formats import Format
+from stakegraph.export.errors import ExportError
+from stakegraph.export.formats import Format
 
 
 def export(
@@ -37,14 +37,14 @@ def export(
     """Export a project (or the whole graph) for other tools, or re-loading elsewhere."""
     # Imported here: the writers pull in the loaders, which other commands need not load.
     if browser:
-        from stakegraph.queries.export.browser_guide import write_browser_files
+        from stakegraph.queries.browser_guide import write_browser_files
 
         for path in write_browser_files(out):
             console.print(f"Wrote {path}")
         return
-    from stakegraph.queries.export.files import check_target, write_export
-    from stakegraph.queries.export.graph_xml import label_counts
-    from stakegraph.queries.export.subgraph import read_subgraph
+    from stakegraph.export.files import check_target, write_export
+    from stakegraph.export.graph_xml import label_counts
+    from stakegraph.export.subgraph import read_subgraph
     if project is not None and id_prefix:
         raise StakegraphError("--id-prefix applies to whole-graph exports; drop it or --project")
     try:

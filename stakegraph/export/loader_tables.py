@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from stakegraph.export.subgraph import ExportNode, ExportRel, Subgraph
 from stakegraph.loaders.kinds import LINK_WORDS, LOAD_ORDER, TIE_WORDS, kind_spec
-from stakegraph.queries.export.subgraph import ExportNode, ExportRel, Subgraph
 from stakegraph.schema.model import Label, Rel, personal_properties
 
 Row = dict[str, str]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
-from stakegraph.queries.export.errors import ExportError
+
+from stakegraph.export.errors import ExportError
 from stakegraph.queries.library import bind, get_query
 from stakegraph.schema.model import Label, Rel, personal_properties
 

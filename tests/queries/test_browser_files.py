@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from stakegraph.queries.export.browser_guide import (
+from stakegraph.queries.browser_guide import (
     GRASS_NAME,
     GUIDE_NAME,
     grass_text,
@@ -17,7 +17,7 @@ from stakegraph.queries.export.browser_guide import (
 from stakegraph.queries.library import all_queries
 from stakegraph.schema.model import Label, Rel
 
-BROWSER_DIR = Path(__file__).resolve().parents[3] / "queries" / "browser"
+BROWSER_DIR = Path(__file__).resolve().parents[2] / "queries" / "browser"
 RULE = re.compile(
     r"\s*(node|relationship)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*\{((?:[^{}]|\{[a-z_]+\})*)\}", re.S
 )

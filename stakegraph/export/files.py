@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from stakegraph.export.errors import ExportError
+from stakegraph.export.formats import Format
+from stakegraph.export.graph_xml import gexf, graphml
+from stakegraph.export.loader_tables import Tables, columns, loader_tables
+from stakegraph.export.subgraph import Subgraph
 from stakegraph.loaders.csvsafe import write_csv
-from stakegraph.queries.export.errors import ExportError
-from stakegraph.queries.export.formats import Format
-from stakegraph.queries.export.graph_xml import gexf, graphml
-from stakegraph.queries.export.loader_tables import Tables, columns, loader_tables
-from stakegraph.queries.export.subgraph import Subgraph
 
 
 def check_target(fmt: Format, out: Path, force: bool) -> None:

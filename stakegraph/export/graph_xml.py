@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stakegraph.queries.export.subgraph import ExportNode, Subgraph
+from stakegraph.export.subgraph import ExportNode, Subgraph
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://www.gexf.net/1.2draft"

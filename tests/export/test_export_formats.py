@@ -11,8 +11,9 @@ import networkx as nx
 from export_graph import ERIC, build_export_graph
 from neo4j import Driver
 from stakegraph.loaders import load_paths
-from stakegraph.queries.export.loader_tables import loader_tables
-from stakegraph.queries.export.subgraph import read_subgraph
+
+from stakegraph.export.loader_tables import loader_tables
+from stakegraph.export.subgraph import read_subgraph
 
 
 def _export(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,183 @@
+"""Does a call stay as fast on a 100k graph as on a 10k one? Lookup, ego network, quadrants.
+
+For each size the generator writes a dataset (5 ties per stakeholder) that our loader loads under
+its own id prefix (setup, not timed; kept for the next run with ``--keep``). Then three calls are
+timed through the library on the sync driver (the same Cypher text the API runs, without HTTP and
+GraphQL, so the figures show how the database work scales):
+
+- **lookup**: one stakeholder by id, the API's own query (``stakegraph.api.cypher.by_ids``),
+  a different random stakeholder each call;
+- **ego**: the query library's ``ego_network`` at 2 hops around a random stakeholder;
+- **quadrants**: the query library's ``quadrants`` of the project with the most assessments.
+
+Per call: median and p95 milliseconds and the rows returned (an answer that itself grows with
+the graph cannot stay flat, so the rows are shown beside the time). The last table gives the
+largest size's median over the smallest's. Target (issue 7): within 2 times.
+Writes ``benchmarks/results/scale-<date>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+from stakegraph.api.cypher import by_ids
+from stakegraph.loaders.generate import generate
+from stakegraph.loaders.load import load_paths
+from stakegraph.queries.library import bind, get_query
+from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.model import Label
+
+from stakegraph.db import open_driver
+from stakegraph.settings import get_settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def load(driver: Driver, database: str, size: int, seed: int, prefix: str) -> float | None:
+    """Returns the load time in seconds, or None when the prefix was already loaded."""
+    records, _, _ = driver.execute_query(
+        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN count(s) AS n", p=prefix,
+        database_=database,
+    )
+    if records[0]["n"] >= size:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(size, seed, Path(tmp), id_prefix=prefix)
+        began = time.perf_counter()
+        load_paths(driver, database, [Path(tmp)])
+        return time.perf_counter() - began
+
+
+def time_calls(
+    driver: Driver, database: str, query: str, params: Callable[[], dict[str, Any]], calls: int
+) -> dict[str, Any]:
+    """Returns the median/p95 milliseconds and the mean rows of ``calls`` runs (3 warm-ups)."""
+    for _ in range(3):
+        driver.execute_query(query, params(), database_=database, routing_=RoutingControl.READ)
+    times: list[float] = []
+    rows: list[int] = []
+    for _ in range(calls):
+        values = params()
+        began = time.perf_counter()
+        records, _, _ = driver.execute_query(
+            query, values, database_=database, routing_=RoutingControl.READ
+        )
+        times.append((time.perf_counter() - began) * 1000)
+        rows.append(len(records))
+    return {
+        "calls": calls,
+        "median_ms": statistics.median(times),
+        "p95_ms": _percentile(times, 95),
+        "mean_rows": statistics.fmean(rows),
+    }
+
+
+def measure_size(driver: Driver, database: str, size: int, args: argparse.Namespace
+                 ) -> list[dict[str, Any]]:
+    """Returns one row per call type on the graph of ``size`` stakeholders."""
+    prefix = f"bscale{size}-"
+    took = load(driver, database, size, args.seed, prefix)
+    if took is not None:
+        print(f"loaded {size} stakeholders in {took:.1f} s", flush=True)
+    rng = random.Random(args.seed)
+    ids = [r["id"] for r in driver.execute_query(
+        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN s.id AS id", p=prefix,
+        database_=database,
+    )[0]]
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Project)<-[a:ASSESSED]-() WHERE p.id STARTS WITH $p "
+        "RETURN p.id AS id, count(a) AS n ORDER BY n DESC, id LIMIT 1",
+        p=prefix, database_=database,
+    )
+    project = records[0]["id"]
+    ego = get_query("ego_network")
+    quadrants = get_query("quadrants")
+    quadrant_params = bind(quadrants, {"project": project})
+    cells = (
+        ("lookup", by_ids(Label.STAKEHOLDER), lambda: {"ids": [rng.choice(ids)]},
+         args.calls),
+        ("ego", ego.text, lambda: bind(ego, {"stakeholder": rng.choice(ids), "hops": 2}),
+         args.calls),
+        ("quadrants", quadrants.text, lambda: quadrant_params, max(5, args.calls // 4)),
+    )
+    out = []
+    for name, text, params, calls in cells:
+        row = {"call": name, "size": size, **time_calls(driver, database, text, params, calls)}
+        out.append(row)
+        print(f"{size:>8} {name:10} median {row['median_ms']:8.2f} ms  p95 {row['p95_ms']:8.2f}"
+              f" ms  rows {row['mean_rows']:8.1f}", flush=True)
+    if not args.keep:
+        with driver.session(database=database) as session:
+            session.run(
+                "MATCH (n) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } "
+                "IN TRANSACTIONS OF 5000 ROWS", p=prefix,
+            ).consume()
+    return out
+
+
+def main() -> None:
+    """Runs the benchmark and writes its JSON result."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[10_000, 100_000])
+    parser.add_argument("--calls", type=int, default=40, help="timed calls per cell")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the loaded data")
+    args = parser.parse_args()
+
+    settings = get_settings()
+    database = settings.neo4j_database
+    with open_driver(settings) as driver:
+        apply_schema(driver, database)
+        rows = [r for size in args.sizes for r in measure_size(driver, database, size, args)]
+        server, _, _ = driver.execute_query(
+            "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e"
+        )
+    small, large = min(args.sizes), max(args.sizes)
+    ratios = []
+    for name in ("lookup", "ego", "quadrants"):
+        a = next(r for r in rows if r["call"] == name and r["size"] == small)
+        b = next(r for r in rows if r["call"] == name and r["size"] == large)
+        ratio = b["median_ms"] / a["median_ms"]
+        ratios.append({"call": name, "ratio": ratio, "met": ratio <= 2.0,
+                       "rows_ratio": b["mean_rows"] / a["mean_rows"] if a["mean_rows"] else None})
+        print(f"{name:10} {large}/{small}: x{ratio:.2f} ({'within' if ratio <= 2 else 'above'} 2x)")
+    result = {
+        "benchmark": "scale",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform(),
+                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
+        "versions": {"neo4j-driver": version("neo4j"),
+                     "neo4j-server": f"{server[0]['v']} {server[0]['e']}"},
+        "through": "library on the sync driver (no HTTP/GraphQL)",
+        "rows": rows,
+        "ratios_largest_over_smallest": ratios,
+        "target": {"max_ratio": 2.0, "met": all(r["met"] for r in ratios)},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"scale-{datetime.now(UTC):%Y-%m-%d}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

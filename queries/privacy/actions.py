@@ -1,0 +1,62 @@
+"""The personal-data actions on a sync driver (what the CLI calls); each runs in one
+transaction, so the audit event and the action are written together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+from stakegraph.queries.privacy.steps import (
+    AuditPage,
+    Erasure,
+    Steps,
+    audit_steps,
+    erase_steps,
+    export_steps,
+)
+
+
+def run_steps(tx: ManagedTransaction, make: Callable[[], Steps]) -> Any:
+    """Returns what the steps of ``make`` return after running each statement they yield in
+    ``tx``; a factory, not a generator, because the driver may retry the transaction."""
+    steps = make()
+    try:
+        step = next(steps)
+        while True:
+            rows = [record.data() for record in tx.run(step.text, step.params)]
+            step = steps.send(rows)
+    except StopIteration as done:
+        return done.value
+
+
+def _write(driver: Driver, database: str, make: Callable[[], Steps]) -> Any:
+    with driver.session(database=database) as session:
+        return session.execute_write(run_steps, make)
+
+
+def export_person(driver: Driver, database: str, ident: str, actor: str,
+                  via: str = "cli") -> dict[str, Any]:
+    """Returns everything held on the person ``ident`` as a JSON-ready document, after
+    recording the export in the audit trail."""
+    document: dict[str, Any] = _write(
+        driver, database, lambda: export_steps(ident, actor, via)
+    )
+    return document
+
+
+def erase_person(driver: Driver, database: str, ident: str, actor: str,
+                 via: str = "cli") -> Erasure:
+    """Returns what erasing the person ``ident``'s personal data did (audit event included)."""
+    erasure: Erasure = _write(driver, database, lambda: erase_steps(ident, actor, via))
+    return erasure
+
+
+def audit_events(driver: Driver, database: str, subject: str | None = None, skip: int = 0,
+                 limit: int = 20) -> AuditPage:
+    """Returns one page of the audit trail, newest first (only ``subject``'s when given)."""
+    with driver.session(database=database) as session:
+        page: AuditPage = session.execute_read(
+            run_steps, lambda: audit_steps(subject, skip, limit)
+        )
+    return page

@@ -1,0 +1,332 @@
+"""Every caller against every query field and mutation, and every kind of bad credential.
+
+The fields come from the schema itself, so a new field without a line in `EXPECTED` fails
+`test_every_schema_field_has_an_expectation` until someone decides who may call it.
+A call the caller may make must pass the role check (its only possible error is NOT_FOUND, for
+the deliberately unknown ids the delete/erase samples use); a call it may not make must come
+back FORBIDDEN with no data for that field.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from api_support import (
+    JWT_AUDIENCE,
+    JWT_ISSUER,
+    JWT_KEY,
+    Client,
+    Graph,
+    Server,
+    codes,
+    start_server,
+    stop_server,
+)
+from neo4j import Driver
+from stakegraph.api.keystore import create_key, revoke_key
+from stakegraph.api.schema import build_schema
+from stakegraph.schema.model import Label
+
+from stakegraph.settings import Settings
+
+RANK = {"anonymous": 0, "reader": 1, "editor": 2, "admin": 3}
+
+# A sample call: (GraphQL operation, variables) from the scratch graph and a caller tag.
+Sample = Callable[[Graph, str], tuple[str, dict[str, Any]]]
+
+
+def _q(text: str, **variables: Any) -> tuple[str, dict[str, Any]]:
+    return text, variables
+
+
+def _activity(g: Graph, me: str, tag: str) -> dict[str, Any]:
+    return {"id": g.id(f"{tag}-{me}"), "projectId": g.id("p1"), "name": "Session",
+            "type": "workshop", "date": "2025-07-01", "stage": "planning",
+            "level": "coproduction"}
+
+
+# field -> (the least role that may call it, a sample call)
+EXPECTED: dict[tuple[str, str], tuple[str, Sample]] = {
+    ("Query", "questions"): ("reader", lambda g, me: _q("{ questions { name } }")),
+    ("Query", "question"): ("reader", lambda g, me: _q(
+        "query($p: JSON) { question(name: \"quadrants\", params: $p) { columns } }",
+        p={"project": g.id("p1"), "at": "2025-03-01"})),
+    ("Query", "auditEvents"): ("admin", lambda g, me: _q(
+        "query($s: ID) { auditEvents(subject: $s, first: 1) { totalCount } }", s=g.id("ann"))),
+    ("Query", "stakeholder"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { stakeholder(id: $id) { id name } }", id=g.id("ann"))),
+    ("Query", "stakeholders"): ("reader", lambda g, me: _q(
+        "query($p: String) { stakeholders(filter: {idPrefix: $p}) { totalCount } }",
+        p=g.prefix)),
+    ("Query", "project"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { project(id: $id) { id } }", id=g.id("p1"))),
+    ("Query", "projects"): ("reader", lambda g, me: _q(
+        "query($p: String) { projects(filter: {idPrefix: $p}) { totalCount } }", p=g.prefix)),
+    ("Query", "activity"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { activity(id: $id) { id } }", id=g.id("w1"))),
+    ("Query", "activities"): ("reader", lambda g, me: _q(
+        "query($p: String) { activities(filter: {idPrefix: $p}) { totalCount } }", p=g.prefix)),
+    ("Query", "strategy"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { strategy(id: $id) { id } }", id=g.id("st"))),
+    ("Query", "strategies"): ("reader", lambda g, me: _q(
+        "query($p: String) { strategies(filter: {idPrefix: $p}) { totalCount } }", p=g.prefix)),
+    ("Query", "outcome"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { outcome(id: $id) { id } }", id=g.id("oc"))),
+    ("Query", "outcomes"): ("reader", lambda g, me: _q(
+        "query($p: String) { outcomes(filter: {idPrefix: $p}) { totalCount } }", p=g.prefix)),
+    ("Query", "objective"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { objective(id: $id) { id } }", id=g.id("ob"))),
+    ("Query", "objectives"): ("reader", lambda g, me: _q(
+        "query($p: String) { objectives(filter: {idPrefix: $p}) { totalCount } }", p=g.prefix)),
+    ("Query", "concept"): ("reader", lambda g, me: _q('{ concept(id: "quadrant:q1") { code } }')),
+    ("Query", "concepts"): ("reader", lambda g, me: _q("{ concepts(first: 1) { totalCount } }")),
+    ("Mutation", "exportPerson"): ("admin", lambda g, me: _q(
+        "mutation($id: ID!) { exportPerson(id: $id) }", id=g.id("nobody"))),
+    ("Mutation", "erasePerson"): ("admin", lambda g, me: _q(
+        "mutation($id: ID!) { erasePerson(id: $id) { id } }", id=g.id("nobody"))),
+    ("Mutation", "createStakeholder"): ("editor", lambda g, me: _q(
+        "mutation($i: StakeholderInput!) { createStakeholder(input: $i) { id } }",
+        i={"id": g.id(f"s-{me}"), "name": "New", "kind": "PERSON"})),
+    ("Mutation", "updateStakeholder"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateStakeholder(id: $id, patch: {country: \"GB\"}) { id } }",
+        id=g.id("bob"))),
+    ("Mutation", "deleteStakeholder"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteStakeholder(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "createProject"): ("editor", lambda g, me: _q(
+        "mutation($i: ProjectInput!) { createProject(input: $i) { id } }",
+        i={"id": g.id(f"p-{me}"), "name": "New"})),
+    ("Mutation", "updateProject"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateProject(id: $id, patch: {description: \"d\"}) { id } }",
+        id=g.id("p1"))),
+    ("Mutation", "deleteProject"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteProject(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "createActivity"): ("editor", lambda g, me: _q(
+        "mutation($i: ActivityInput!) { createActivity(input: $i) { id } }",
+        i=_activity(g, me, "a"))),
+    ("Mutation", "updateActivity"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateActivity(id: $id, patch: {name: \"Renamed\"}) { id } }",
+        id=g.id("w2"))),
+    ("Mutation", "deleteActivity"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteActivity(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "recordActivity"): ("editor", lambda g, me: _q(
+        "mutation($i: RecordActivityInput!) { recordActivity(input: $i) { id } }",
+        i={"activity": _activity(g, me, "r"), "participants": [], "strategyIds": [],
+           "objectiveIds": [], "outcomeIds": []})),
+    ("Mutation", "createStrategy"): ("editor", lambda g, me: _q(
+        "mutation($i: EntityInput!) { createStrategy(input: $i) { id } }",
+        i={"id": g.id(f"st-{me}"), "name": "New"})),
+    ("Mutation", "updateStrategy"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateStrategy(id: $id, patch: {definition: \"d\"}) { id } }",
+        id=g.id("st"))),
+    ("Mutation", "deleteStrategy"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteStrategy(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "createOutcome"): ("editor", lambda g, me: _q(
+        "mutation($i: EntityInput!) { createOutcome(input: $i) { id } }",
+        i={"id": g.id(f"oc-{me}"), "name": "New"})),
+    ("Mutation", "updateOutcome"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateOutcome(id: $id, patch: {definition: \"d\"}) { id } }",
+        id=g.id("oc"))),
+    ("Mutation", "deleteOutcome"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteOutcome(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "createObjective"): ("editor", lambda g, me: _q(
+        "mutation($i: EntityInput!) { createObjective(input: $i) { id } }",
+        i={"id": g.id(f"ob-{me}"), "name": "New"})),
+    ("Mutation", "updateObjective"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { updateObjective(id: $id, patch: {definition: \"d\"}) { id } }",
+        id=g.id("ob"))),
+    ("Mutation", "deleteObjective"): ("editor", lambda g, me: _q(
+        "mutation($id: ID!) { deleteObjective(id: $id) { deleted } }", id=g.id("nobody"))),
+    ("Mutation", "assessStake"): ("editor", lambda g, me: _q(
+        "mutation($i: AssessStakeInput!) { assessStake(input: $i) { quadrant } }",
+        i={"stakeholderId": g.id("bob"), "projectId": g.id("p2"), "date": "2025-08-01",
+           "assessor": f"matrix {me}", "interest": 5, "impact": 6})),
+    ("Mutation", "addTie"): ("editor", lambda g, me: _q(
+        "mutation($i: TieInput!) { addTie(input: $i) { weight } }",
+        i={"type": "TRUSTS", "sourceId": g.id("ann"), "targetId": g.id("grp")})),
+    ("Mutation", "removeTie"): ("editor", lambda g, me: _q(
+        "mutation($s: ID!, $t: ID!) { removeTie(type: REFERRED, sourceId: $s, targetId: $t) }",
+        s=g.id("ann"), t=g.id("bob"))),
+}
+
+
+def schema_fields() -> set[tuple[str, str]]:
+    """Returns every (Query|Mutation, field) of the schema the server builds."""
+    schema = build_schema(Settings())._schema
+    out: set[tuple[str, str]] = set()
+    for root in ("Query", "Mutation"):
+        root_type = schema.get_type(root)
+        out |= {(root, name) for name in getattr(root_type, "fields", {})}
+    return out
+
+
+def test_every_schema_field_has_an_expectation() -> None:
+    fields = schema_fields()
+    missing = sorted(fields - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - fields)
+    assert not missing, f"fields without an expected role in EXPECTED: {missing}"
+    assert not stale, f"EXPECTED names fields the schema no longer has: {stale}"
+
+
+def _token(role: str | None = "reader", key: str = JWT_KEY, algorithm: str = "HS256",
+           **claims: Any) -> str:
+    body: dict[str, Any] = {"sub": "matrix", "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
+                            "exp": int(time.time()) + 600}
+    if role is not None:
+        body["role"] = role
+    body.update(claims)
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=algorithm)
+
+
+@pytest.fixture(scope="module")
+def open_server(api_env: dict[str, str],
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`stakegraph serve --allow-anonymous-read` (the environment says false: the flag wins)."""
+    exe = str(Path(sys.executable).parent / "stakegraph")
+    server = start_server(
+        api_env, tmp_path_factory.mktemp("open-matrix"),
+        [exe, "serve", "--host", "127.0.0.1", "--port", "{port}", "--allow-anonymous-read"],
+    )
+    yield server
+    stop_server(server)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A caller of the matrix: which server, which headers, and the role it should act as."""
+
+    name: str
+    role: str
+    open_server: bool
+    headers: Callable[[dict[str, str]], dict[str, str]]
+
+
+CALLERS = (
+    Caller("anonymous", "anonymous", False, lambda keys: {}),
+    Caller("anonymous, reads allowed", "reader-reads", True, lambda keys: {}),
+    Caller("reader key", "reader", False,
+           lambda keys: {"Authorization": f"Bearer {keys['reader']}"}),
+    Caller("editor key", "editor", False, lambda keys: {"X-API-Key": keys["editor"]}),
+    Caller("admin key", "admin", False, lambda keys: {"Authorization": f"Bearer {keys['admin']}"}),
+    Caller("reader JWT", "reader", False,
+           lambda keys: {"Authorization": f"Bearer {_token('reader')}"}),
+    Caller("editor JWT", "editor", False,
+           lambda keys: {"Authorization": f"Bearer {_token('editor')}"}),
+    Caller("admin JWT", "admin", True,
+           lambda keys: {"Authorization": f"Bearer {_token('admin')}"}),
+)
+
+
+def _allowed(caller_role: str, root: str, needed: str) -> bool:
+    if caller_role == "reader-reads":
+        return root == "Query" and needed == "reader"
+    return RANK[caller_role] >= RANK[needed]
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=[c.name for c in CALLERS])
+def test_every_caller_against_every_field(
+    caller: Caller, api: Server, open_server: Server, keys: dict[str, str], graph: Graph
+) -> None:
+    server = open_server if caller.open_server else api
+    client = Client(server.url, caller.headers(keys))
+    tag = caller.name.replace(" ", "-").replace(",", "")
+    wrong: list[str] = []
+    checked = 0
+    for (root, field), (needed, sample) in sorted(EXPECTED.items()):
+        text, variables = sample(graph, tag)
+        body = client.post(text, variables)
+        got = codes(body)
+        served = (body.get("data") or {}).get(field)
+        if _allowed(caller.role, root, needed):
+            if set(got) - {"NOT_FOUND"}:
+                wrong.append(f"{root}.{field}: should pass the role check, got {body['errors']}")
+            elif not got and served is None:
+                wrong.append(f"{root}.{field}: allowed but served nothing: {body}")
+        elif "FORBIDDEN" not in got or served is not None:
+            wrong.append(f"{root}.{field}: should be FORBIDDEN, got {got} and {served!r}")
+        checked += 1
+    assert checked == len(EXPECTED)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def revoked_key(driver: Driver, database: str) -> Iterator[str]:
+    """An editor key that has been revoked."""
+    prefix = f"tkey{uuid.uuid4().hex[:8]}-"
+    info, key = create_key(driver, database, "editor", "pytest revoked", id_prefix=prefix)
+    revoke_key(driver, database, info.id)
+    yield key
+    driver.execute_query(f"MATCH (k:{Label.API_KEY} {{id: $id}}) DELETE k", id=info.id,
+                         database_=database)
+
+
+def _bad_credentials(revoked: str) -> dict[str, dict[str, str]]:
+    now = int(time.time())
+
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    return {
+        "expired JWT": bearer(_token("admin", exp=now - 30)),
+        "JWT without expiry": bearer(_token("admin", exp=None)),
+        "JWT not valid yet": bearer(_token("admin", nbf=now + 3600)),
+        "JWT signed with another key": bearer(_token("admin", key="another-secret-" * 3)),
+        "JWT signed with another algorithm": bearer(_token("admin", algorithm="HS512")),
+        "unsigned JWT (alg none)": bearer(_token("admin", key="", algorithm="none")),
+        "JWT from another issuer": bearer(_token("admin", iss="https://evil.test")),
+        "JWT for another audience": bearer(_token("admin", aud="someone-else")),
+        "JWT without audience": bearer(_token("admin", aud=None)),
+        "JWT with an unknown role": bearer(_token("root")),
+        "JWT without a role": bearer(_token(None)),
+        "JWT with a tampered payload": bearer(_tampered()),
+        "malformed JWT": bearer("abc.def.ghi"),
+        "JWT-shaped garbage": bearer("..."),
+        "unknown API key": {"X-API-Key": "sgk_" + uuid.uuid4().hex},
+        "unknown bearer key": bearer("sgk_" + uuid.uuid4().hex),
+        "API key without the prefix": {"X-API-Key": uuid.uuid4().hex},
+        "revoked API key": {"X-API-Key": revoked},
+        "revoked key as bearer": bearer(revoked),
+        "very long token": bearer("x" * 8000),
+    }
+
+
+def _tampered() -> str:
+    head, _, signature = _token("reader").split(".")
+    forged = jwt.utils.base64url_encode(
+        (f'{{"sub":"x","role":"admin","iss":"{JWT_ISSUER}","aud":"{JWT_AUDIENCE}",'
+         f'"exp":{int(time.time()) + 600}}}').encode()).decode()
+    return f"{head}.{forged}.{signature}"
+
+
+READ = _q("{ projects(first: 1) { totalCount } }")
+WRITE = _q('mutation { deleteProject(id: "nobody-here") { deleted } }')
+
+
+# The HS512 token is meant to be refused; its short-key warning is beside the point.
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.parametrize("server_kind", ["default", "anonymous reads allowed"])
+def test_bad_credentials_are_refused_and_never_fall_back_to_anonymous(
+    server_kind: str, api: Server, open_server: Server, revoked_key: str
+) -> None:
+    server = open_server if server_kind != "default" else api
+    wrong: list[str] = []
+    for name, headers in _bad_credentials(revoked_key).items():
+        client = Client(server.url, headers)
+        for text, variables in (READ, WRITE):
+            body = client.post(text, variables)
+            if codes(body) != ["FORBIDDEN"] or body.get("data"):
+                wrong.append(f"{name}: {text[:30]} -> {body}")
+            elif not body["errors"][0]["message"].strip():
+                wrong.append(f"{name}: FORBIDDEN without a reason")
+    assert not wrong, "\n".join(wrong)
+    # The same server serves the same read to a good credential (or to no credential when
+    # anonymous reads are allowed), so the refusals above are about the credentials.
+    good = {} if server_kind != "default" else {"Authorization": f"Bearer {_token('reader')}"}
+    assert Client(server.url, good).data(*READ)["projects"]["totalCount"] >= 0
