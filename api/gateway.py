@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j import AsyncDriver, AsyncManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     ConstraintError,
     DriverError,
@@ -19,7 +19,7 @@ from neo4j.exceptions import (
 )
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 
-from stakegraph.db import connection
+from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
 
 T = TypeVar("T")
@@ -31,18 +31,15 @@ _UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
 
 def open_api_driver(settings: Settings) -> AsyncDriver:
     """Returns the per-process async driver with short timeouts, so an absent Neo4j fails fast."""
-    conn = connection(settings)
     timeout = settings.api_db_timeout_s
-    return AsyncGraphDatabase.driver(
-        conn.uri,
-        auth=(conn.user, conn.password),
+    return open_async_driver(
+        settings,
         connection_acquisition_timeout=timeout,
         connection_timeout=timeout,
         max_transaction_retry_time=timeout,
         # A pooled connection idle this long is checked first: after a Neo4j restart the old
         # sockets are dead and this keeps the first request after recovery from failing.
         liveness_check_timeout=1.0,
-        notifications_min_severity="OFF",
     )
 
 

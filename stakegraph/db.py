@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
@@ -61,11 +62,12 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
     return driver
 
 
-def open_async_driver(settings: Settings) -> AsyncDriver:
-    """Returns an asynchronous driver for the API; connectivity is checked on first use."""
+def open_async_driver(settings: Settings, **config: Any) -> AsyncDriver:
+    """Returns an asynchronous driver (for the API); ``config`` adds driver settings such as
+    timeouts. Connectivity is checked on first use."""
     conn = connection(settings)
     return AsyncGraphDatabase.driver(
-        conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
+        conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF", **config
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -141,12 +142,15 @@ def read_groups(
 
 
 def read_q3(driver: Driver, database: str, project: str) -> list[str]:
-    """Returns the ids of the project's Q3 stakeholders by their latest assessment."""
+    """Returns the ids of the project's Q3 stakeholders by their latest assessment, in id order.
+
+    It reads the library's `quadrants` question, so the matrix and the analytics agree."""
     _require_project(driver, database, project)
     records, _, _ = driver.execute_query(
-        Query(cypher("analytics_q3_stakeholders")),
+        Query(cypher("quadrants")),
         project=project,
+        at=date.today(),
         database_=database,
         routing_="r",
     )
-    return [r["id"] for r in records]
+    return sorted(r["id"] for r in records if r["quadrant"] == "q3")

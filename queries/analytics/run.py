@@ -17,6 +17,7 @@ from stakegraph.queries.analytics import centrality as cen
 from stakegraph.queries.analytics.communities import communities
 from stakegraph.queries.analytics.errors import AnalyticsError
 from stakegraph.queries.analytics.gds import GDS_METRICS, gds_scores, require_gds
+from stakegraph.queries.analytics.metrics import METRICS
 from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.analytics.projection import (
     Mode,
@@ -29,19 +30,6 @@ from stakegraph.queries.analytics.reach import key_players, reach, who_reaches
 from stakegraph.queries.analytics.writeback import Run, new_run, write_scores
 from stakegraph.schema.model import TIE_TYPES, Rel
 
-METRICS = (
-    "degree",
-    "pagerank",
-    "betweenness",
-    "eigenvector",
-    "closeness",
-    "constraint",
-    "communities",
-    "key-players",
-    "reach",
-    "reach-q3",
-    "brokerage",
-)
 # Metrics that give every stakeholder a score, and so can be written back.
 PER_VERTEX = frozenset(
     {"degree", "pagerank", "betweenness", "eigenvector", "closeness", "constraint",

@@ -11,29 +11,15 @@ from rich.table import Table
 
 from stakegraph.cli.console import console, driver, settings
 from stakegraph.errors import StakegraphError
+from stakegraph.queries.analytics.metrics import METRICS
 
 if TYPE_CHECKING:
     from stakegraph.queries.analytics import Result
 
-# The analytics package loads igraph and numpy; it is imported when a metric runs, not when the
-# CLI starts. tests/cli checks this list against stakegraph.queries.analytics.METRICS.
-METRIC_NAMES = (
-    "degree",
-    "pagerank",
-    "betweenness",
-    "eigenvector",
-    "closeness",
-    "constraint",
-    "communities",
-    "key-players",
-    "reach",
-    "reach-q3",
-    "brokerage",
-)
 
 
 def analyse_command(
-    metric: str = typer.Argument(..., help=f"One of: {', '.join(METRIC_NAMES)}."),
+    metric: str = typer.Argument(..., help=f"One of: {', '.join(METRICS)}."),
     project: str | None = typer.Option(
         None, "--project", help="Only this project's stakeholders (assessed or taking part)."
     ),

@@ -21,10 +21,9 @@ if TYPE_CHECKING:
 
 
 def load_demo(drv: Driver, database: str, *, batch_size: int = 5000) -> LoadReport:
-    """Returns the loader's report after applying the schema and loading the shipped demo."""
+    """Returns the loader's report after loading the shipped demo (the schema must be applied)."""
     from stakegraph.loaders import load_paths
 
-    apply_schema(drv, database)
     with as_file(files("stakegraph.loaders") / "demo") as folder:
         return load_paths(drv, database, [Path(folder)], batch_size=batch_size)
 
@@ -36,6 +35,7 @@ def demo() -> None:
     """
     cfg = settings()
     with driver() as drv:
+        apply_schema(drv, cfg.neo4j_database)
         report = load_demo(drv, cfg.neo4j_database, batch_size=cfg.batch_size)
     console.print(_report_table(report))
     verdict = "loaded" if report.changed else "already loaded: nothing changed"

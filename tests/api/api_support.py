@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,17 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from support import free_port
 
 JWT_KEY = "test-secret-for-hs256-tokens-0123456789"
 JWT_ISSUER = "https://issuer.test"
 JWT_AUDIENCE = "stakegraph-test"
-
-
-def free_port() -> int:
-    """Returns a TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -20,10 +20,10 @@ from api_support import (
     JWT_KEY,
     Client,
     codes,
-    free_port,
     start_server,
     stop_server,
 )
+from support import free_port
 
 from stakegraph.localdb import instance
 from stakegraph.settings import Settings

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from support import free_port
 
 
 def test_up_applies_the_schema_and_serves_the_api(cli_env: dict[str, str]) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         ["stakegraph", "up", "--port", str(port)],
         env=cli_env,

@@ -13,9 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_support import free_port
 from fault_support import driver_for, private_settings
 from stakegraph.schema.apply import apply_schema
+from support import free_port
 
 from stakegraph.localdb import instance
 from stakegraph.settings import Settings

@@ -9,23 +9,17 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 from stakegraph.errors import StakegraphError
 from stakegraph.localdb import instance
 from stakegraph.settings import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _local_env(home: Path, bolt: int, http: int) -> dict[str, str]:
@@ -89,7 +83,7 @@ def test_apoc_core_is_loaded(neo4j_server: Settings) -> None:
 @pytest.fixture
 def own_instance(tmp_path: Path, neo4j_server: Settings) -> Iterator[dict[str, str]]:
     """A second local instance on free ports, stopped at the end."""
-    env = _local_env(tmp_path / "home", _free_port(), _free_port())
+    env = _local_env(tmp_path / "home", free_port(), free_port())
     # Reuse the launcher build the session already made.
     env["STAKEGRAPH_CACHE_DIR"] = str(neo4j_server.cache_dir)
     yield env
@@ -139,7 +133,7 @@ def test_restart_keeps_data_and_password_and_errors_are_one_line(
 
 
 def test_missing_java_is_one_clear_line(tmp_path: Path) -> None:
-    env = _local_env(tmp_path / "home", _free_port(), _free_port())
+    env = _local_env(tmp_path / "home", free_port(), free_port())
     env["PATH"] = str(tmp_path / "empty-bin")
     out = _cli(env, "neo4j", "start")
     assert out.returncode != 0
