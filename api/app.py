@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
@@ -79,6 +80,11 @@ class GraphQLApp(GraphQL[Context, None]):
             response.headers["X-Request-ID"] = context.request_id
         return context
 
+
+    def encode_json(self, data: object) -> bytes:
+        """Returns the response body: orjson writes a 100-stakeholder page several times faster
+        than the standard library (NaN and infinities, which JSON lacks, become null)."""
+        return orjson.dumps(data)
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult

@@ -24,6 +24,8 @@ class Context:
     settings: Settings
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(init=False)
+    # Root fields completed by stakegraph's executor ("fast") or graphql-core's ("standard").
+    completions: dict[str, int] = field(default_factory=lambda: {"fast": 0, "standard": 0})
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway)

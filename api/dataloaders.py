@@ -67,7 +67,8 @@ class Loaders:
                 rows = await self._gateway.read(
                     query, {**params, "ids": list(ids)}, maps_only=True
                 )
-                found = {r["id"]: HopPage(r["total"], r["page"]) for r in rows}
+                pages = rows[0]["pages"] if rows else []
+                found = {ident: HopPage(total, page) for ident, total, page in pages}
                 return [found.get(i, HopPage(0, [])) for i in ids]
 
             loader = DataLoader(load_fn=load)

@@ -178,8 +178,8 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 class Diagnostics(SchemaExtension):
-    """Adds the request id (always) and the database round trips (debug setting) to
-    the response's ``extensions``."""
+    """Adds the request id (always), and with the debug setting the database round trips and
+    which executor completed the root fields, to the response's ``extensions``."""
 
     def __init__(self, debug: bool) -> None:
         self.debug = debug
@@ -190,4 +190,5 @@ class Diagnostics(SchemaExtension):
         gateway = getattr(context, "gateway", None)
         if self.debug and gateway is not None:
             out["roundTrips"] = gateway.round_trips
+            out["completions"] = dict(getattr(context, "completions", {}))
         return out

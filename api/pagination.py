@@ -88,17 +88,24 @@ class Connection(Generic[T]):
 
     total_count: int
     page_info: PageInfo
-    edges: list[Edge[T]]
     nodes: list[T]
+    offset: strawberry.Private[int]
+
+    @strawberry.field
+    def edges(self) -> list[Edge[T]]:
+        # Built on demand: most pages are read through `nodes`, and a cursor per item is work.
+        return [
+            Edge(cursor=encode_cursor(self.offset + i), node=item)
+            for i, item in enumerate(self.nodes)
+        ]
 
 
 def connection(items: list[T], total: int, offset: int) -> Connection[T]:
     """Returns the connection of a page of ``items`` that starts at ``offset`` of ``total``."""
-    edges = [Edge(cursor=encode_cursor(offset + i), node=item) for i, item in enumerate(items)]
     info = PageInfo(
         has_next_page=offset + len(items) < total,
         has_previous_page=offset > 0,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        start_cursor=encode_cursor(offset) if items else None,
+        end_cursor=encode_cursor(offset + len(items) - 1) if items else None,
     )
-    return Connection(total_count=total, page_info=info, edges=edges, nodes=items)
+    return Connection(total_count=total, page_info=info, nodes=items, offset=offset)

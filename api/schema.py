@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from stakegraph.api.execution import FastExecutor
 from stakegraph.api.extensions import CostLimiter, Diagnostics
 from stakegraph.api.mutations import Mutation
 from stakegraph.api.query import Query
@@ -58,6 +59,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: Diagnostics(limits.api_debug),
     ]
     kwargs: dict[str, Any] = {"types": list(ALL_TYPES), "extensions": extensions}
+    if settings.api_fast_completion:
+        kwargs["execution_context_class"] = FastExecutor
     return StakegraphSchema(query=Query, mutation=Mutation, **kwargs)
 
 
