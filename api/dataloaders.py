@@ -22,11 +22,14 @@ class HopRequest:
     order: str
     offset: int
     limit: int
+    count: bool = True  # False: the page's total is not asked for (see HopPage)
 
 
 @dataclass(frozen=True)
 class HopPage:
-    """One parent's slice of a hop: the total before paging and the rows of the page."""
+    """One parent's slice of a hop: the total before paging and the rows of the page. When the
+    total was not counted it is one past the page if more rows follow, so ``hasNextPage`` of
+    a connection built from it is still right."""
 
     total: int
     rows: list[Row]
@@ -59,16 +62,23 @@ class Loaders:
         """Returns the loader of one hop (with its args) by parent id."""
         loader = self._hops.get(request)
         if loader is None:
-            query = hop_query(request.hop, request.conditions, request.order)
+            query = hop_query(request.hop, request.conditions, request.order, request.count)
             params = dict(request.params)
-            params.update(offset=request.offset, limit=request.limit)
+            # Uncounted, one row more than the page tells whether another page follows.
+            limit = request.limit if request.count else request.limit + 1
+            params.update(offset=request.offset, limit=limit)
+
+            def page_of(total: int | None, rows: list[Row]) -> HopPage:
+                if total is not None:
+                    return HopPage(total, rows)
+                return HopPage(request.offset + len(rows), rows[: request.limit])
 
             async def load(ids: Sequence[str]) -> list[HopPage]:
                 rows = await self._gateway.read(
                     query, {**params, "ids": list(ids)}, maps_only=True
                 )
                 pages = rows[0]["pages"] if rows else []
-                found = {ident: HopPage(total, page) for ident, total, page in pages}
+                found = {ident: page_of(total, page) for ident, total, page in pages}
                 return [found.get(i, HopPage(0, [])) for i in ids]
 
             loader = DataLoader(load_fn=load)

@@ -1,9 +1,12 @@
 """Fields answering the analyst questions of the query library, running its Cypher text as-is.
 
-`question(name, params)` runs ``get_query(name).text`` with parameters checked by the library's
-own ``bind``; `questions` lists what can be asked. Internal queries (export, plot and analytics
-projections, personal-data rights) are not exposed: exports carry personal data and projections
-feed other code.
+One typed field per question (``stakegraph.api.questions``: ``quadrants(project: ...)``) and the
+two analytics questions (``stakegraph.api.questions_analytics``: ``influenceScores``,
+``keyPlayers``) are mixed in here. `question(name, params)` stays the untyped way in: it runs
+``get_query(name).text`` with parameters checked by the library's own ``bind`` and JSON rows;
+`questions` lists what can be asked. Internal queries (export, plot and analytics projections,
+personal-data rights) are not exposed: exports carry personal data and projections feed other
+code.
 """
 
 from __future__ import annotations
@@ -17,23 +20,24 @@ from neo4j.graph import Node, Path, Relationship
 from stakegraph.api.auth import Role
 from stakegraph.api.context import require
 from stakegraph.api.errors import ApiError, ErrorCode
+from stakegraph.api.questions import QuestionFields
+from stakegraph.api.questions_analytics import AnalyticsQuery
 from stakegraph.queries.library import (
     QueryError,
     UnknownQueryError,
-    all_queries,
     bind,
     get_query,
+    is_question,
+    questions,
 )
 from strawberry import Info
 from strawberry.scalars import JSON
 
-# privacy_ queries carry personal data and write the audit trail: admin-only mutations.
-INTERNAL_PREFIXES = ("export_", "plot_", "analytics_", "privacy_")
-
 
 def exposed(name: str) -> bool:
-    """Returns True when the library query ``name`` is an analyst question the API serves."""
-    return not name.startswith(INTERNAL_PREFIXES)
+    """Returns True when the library query ``name`` is an analyst question the API serves
+    (privacy_ queries carry personal data and write the audit trail: admin-only mutations)."""
+    return is_question(name)
 
 
 def plain(value: Any) -> Any:
@@ -83,7 +87,7 @@ class QuestionResult:
 
 
 @strawberry.type
-class LibraryQuery:
+class LibraryQuery(QuestionFields, AnalyticsQuery):  # type: ignore[misc]
     @strawberry.field(description="The analyst questions of the query library.")
     def questions(self, info: Info) -> list[QuestionInfo]:
         require(info, Role.READER)
@@ -98,8 +102,7 @@ class LibraryQuery:
                 ],
                 cypher=q.text,
             )
-            for q in all_queries().values()
-            if exposed(q.name)
+            for q in questions().values()
         ]
 
     @strawberry.field(

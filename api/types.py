@@ -15,7 +15,7 @@ from stakegraph.api.context import can_see_personal, ctx
 from stakegraph.api.cypher import Direction, Hop
 from stakegraph.api.dataloaders import HopPage, HopRequest
 from stakegraph.api.errors import forbidden
-from stakegraph.api.pagination import Connection, connection, window
+from stakegraph.api.pagination import Connection, connection, wants_total, window
 from stakegraph.api.values import to_date, to_float, to_int
 from stakegraph.api.vocab import vocabulary_code
 from stakegraph.schema.model import Label, Rel
@@ -69,12 +69,14 @@ async def hop_page(
         offset, limit = window(first, after, context.settings.api_max_page_size)
     else:
         offset, limit = 0, LIST_CAP
+    # Plain lists have no totalCount, and a connection counts only when it is asked for.
+    count = paged and wants_total(info)
     given = {k: v for k, v in (conditions or {}).items() if v is not None}
     names = tuple(sorted(given)) + flags
     params = dict(given)
     if "latest" in flags:
         params.setdefault("asOf", None)
-    request = HopRequest(hop, names, tuple(sorted(params.items())), order, offset, limit)
+    request = HopRequest(hop, names, tuple(sorted(params.items())), order, offset, limit, count)
     page = await context.loaders.hop(request).load(parent_id)
     return page, offset
 

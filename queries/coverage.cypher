@@ -4,8 +4,12 @@
 //   participant of that category, and how many such participants there were. Every cell is listed, zeros included,
 //   so the gaps show. A participant's category is the one of their latest assessment on or
 //   before $at; participants without a category are not counted.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — read each participant's latest assessment on or before this date
+// returns: stage string — the life-cycle stage code
+// returns: category string — the 9 C category code
+// returns: activities int — activities in that stage with a participant of that category
+// returns: participants int — distinct participants of that category in those activities
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

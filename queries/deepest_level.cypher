@@ -5,9 +5,16 @@
 //   or taking part in its activities; they are grouped by $by: sector, 9 C category (latest
 //   assessment on or before $at), kind, or organisation (the groups and organisations a person
 //   is a member of; a group or organisation stands for itself). "(none)" collects the rest.
-// param: project string — id of the project
-// param: by string = sector one of sector|category|kind|organisation — how to group stakeholders
+// param: project id — id of the project
+// param: by string = sector one of sector|category|kind|organisation as LevelGrouping — how to group stakeholders
 // param: at date = today — count activities and read assessments on or before this date
+// returns: group string — the group: a sector, category or kind code, an organisation's id, or
+//   (none)
+// returns: stakeholders int — how many of the project's stakeholders are in the group
+// returns: deepest_level string? — the deepest spectrum level reached with the group (null: none
+//   yet)
+// returns: deepest_level_name string? — that level's name in the spectrum_level vocabulary
+// returns: reached_by list<id> — the group's stakeholders with whom it was reached
 // example:
 // :param project => 'demo-project'
 // :param by => 'sector'

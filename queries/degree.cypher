@@ -5,8 +5,13 @@
 //   in_degree ties it receives, degree every tie it has; a COLLABORATES_WITH tie has no
 //   direction, so it counts as both sent and received. Weighted and global measures are in
 //   `stakegraph analyse`.
-// param: project string — id of the project whose stakeholders form the network
-// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED — tie types to count (empty = all)
+// param: project id — id of the project whose stakeholders form the network
+// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED as TieType — tie types to count (empty = all)
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: out_degree int — ties it sends (a COLLABORATES_WITH tie counts both ways)
+// returns: in_degree int — ties it receives (a COLLABORATES_WITH tie counts both ways)
+// returns: degree int — every tie it has with the project's stakeholders
 // example:
 // :param project => 'demo-project'
 // :param tie_types => []

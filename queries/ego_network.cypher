@@ -3,9 +3,14 @@
 //   direction), with their distance and one shortest route. Ties are INFLUENCES, TRUSTS,
 //   COLLABORATES_WITH and REFERRED; $tie_types narrows them (empty = all). Capped at 5 hops
 //   because Cypher needs a literal upper bound on path length.
-// param: stakeholder string — id of the stakeholder at the centre
+// param: stakeholder id — id of the stakeholder at the centre
 // param: hops int = 2 in 1..5 — how many ties away to look
-// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED — tie types to follow (empty = all)
+// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED as TieType — tie types to follow (empty = all)
+// returns: id id — the id of a stakeholder within reach
+// returns: name string — their name
+// returns: kind string — person, group or organisation
+// returns: distance int — the number of ties between them and the centre
+// returns: via list<id> — one shortest route, from the centre to them
 // example:
 // :param stakeholder => 'demo-patient-forum'
 // :param hops => 2

@@ -3,8 +3,15 @@
 //   at least one activity of the project) who have a tie to the target in either direction.
 //   Ranked first by whether the target trusts them, then by the summed weight of their ties
 //   with the target (a tie without a weight counts 1), then by how often we engaged them.
-// param: project string — id of the project whose activities count as "engaged by us"
-// param: target string — id of the stakeholder we want to reach
+// param: project id — id of the project whose activities count as "engaged by us"
+// param: target id — id of the stakeholder we want to reach
+// returns: id id — the introducer's id
+// returns: name string — the introducer's name
+// returns: trusted_by_target bool — whether the target TRUSTS them
+// returns: weight float — the summed weight of their ties with the target (1 per tie without one)
+// returns: ties list<string> — their ties with the target as 'source -TYPE-> target' (ids)
+// returns: activities int — how many of the project's activities they took part in
+// returns: last_engaged date — the date of the latest of those activities
 // example:
 // :param project => 'demo-project'
 // :param target => 'demo-ccg'

@@ -7,15 +7,29 @@ Each file starts with a header of `//` comment lines and then holds one Cypher s
     // param: project string — the project id
     // param: at date = today — the date the matrix is read as of
     // param: hops int = 2 in 1..5 — how far to look
-    // param: tie_types list<string> = [] one of INFLUENCES|TRUSTS — tie types to follow
+    // param: tie_types list<string> = [] one of INFLUENCES|TRUSTS as TieType — tie types to follow
+    // returns: id id — the stakeholder's id
+    // returns: quadrant string? — q1..q4 (null when the assessment has none)
+    // returns: via list<id> — the ids along the route
+    // returns: stakes list<{project id, date date, impact int?}> — one map per project
     // example:
     // :param project => 'demo-project'
 
-Types: string, int, float, bool, date, list<string>. A parameter without a default is required;
-the default ``today`` is resolved when the query is bound, ``null`` means "not given". ``in A..B``
-bounds an int or float; ``one of X|Y`` lists the allowed values (matched case-insensitively). The
-text after ``example:`` is Neo4j Browser ``:param`` lines, so the whole file can be pasted into
-Browser once those have run. The CLI and the API run the same file text.
+Parameter types: string, id (a node's id: a string), int, float, bool, date, list<string>,
+list<id>. A parameter without a default is required; the default ``today`` is resolved when the
+query is bound, ``null`` means "not given". ``in A..B`` bounds an int or float; ``one of X|Y``
+lists the allowed values (matched case-insensitively), and ``as Name`` names that set of values
+(the GraphQL API makes it the enum ``Name``; queries naming the same set must list the same
+values).
+
+``returns:`` lines declare the result columns, in the order of the RETURN clause, each with its
+type: string, id, int, float, bool, date, ``list<T>``, or a map ``{key T, ...}``; a trailing
+``?`` means the value can be null (otherwise it never is). Every analyst question (see
+``is_question``) declares them: the API builds its typed fields from them, and the tests check
+them against what Neo4j returns.
+
+The text after ``example:`` is Neo4j Browser ``:param`` lines, so the whole file can be pasted
+into Browser once those have run. The CLI and the API run the same file text.
 """
 
 from __future__ import annotations
@@ -26,7 +40,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -34,19 +48,30 @@ from typing import Any
 from neo4j import Driver, RoutingControl
 from neo4j.time import Date, DateTime, Duration, Time
 
-PARAM_TYPES: tuple[str, ...] = ("string", "int", "float", "bool", "date", "list<string>")
+PARAM_TYPES: tuple[str, ...] = (
+    "string", "id", "int", "float", "bool", "date", "list<string>", "list<id>",
+)
+VALUE_SCALARS: tuple[str, ...] = ("string", "id", "int", "float", "bool", "date")
 TODAY = "today"
+# Files with these prefixes feed other code (exports, pictures, analytics projections, the
+# personal-data rights); every other file is an analyst question.
+INTERNAL_PREFIXES: tuple[str, ...] = ("export_", "plot_", "analytics_", "privacy_")
 
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
-_HEADER_KEY = re.compile(r"^//\s*(name|purpose|param|example):\s?(.*)$")
+_HEADER_KEY = re.compile(r"^//\s*(name|purpose|param|returns|example):\s?(.*)$")
 _PARAM_LINE = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>list<string>|string|int|float|bool|date)"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+"
+    r"(?P<type>list<string>|list<id>|string|int|float|bool|date|id)"
     r"(?:\s*=\s*(?P<default>\[[^\]]*\]|'[^']*'|\"[^\"]*\"|\S+))?"
     r"(?:\s+in\s+(?P<low>-?[0-9.]+)\.\.(?P<high>-?[0-9.]+))?"
-    r"(?:\s+one of\s+(?P<choices>\S+))?"
+    r"(?:\s+one of\s+(?P<choices>\S+)(?:\s+as\s+(?P<set>[A-Z][A-Za-z0-9]*))?)?"
     r"\s+[—-]{1,2}\s+(?P<doc>.+)$"
 )
+_RETURNS_LINE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>.+?)\s+[—-]{1,2}\s+(?P<doc>.+)$"
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -85,18 +110,51 @@ class Param:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    choice_set: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """The declared type of a result value: a scalar (``kind`` one of VALUE_SCALARS), a
+    ``list`` of ``item``, or a ``map`` with ``fields``; ``nullable`` when it can be null."""
+
+    kind: str
+    nullable: bool = False
+    item: ValueType | None = None
+    fields: tuple[Column, ...] = ()
+
+    def __str__(self) -> str:
+        """Returns the type as a header writes it, e.g. ``list<{project id, date date?}>``."""
+        if self.kind == "list" and self.item is not None:
+            text = f"list<{self.item}>"
+        elif self.kind == "map":
+            text = "{" + ", ".join(f"{f.name} {f.type}" for f in self.fields) + "}"
+        else:
+            text = self.kind
+        return text + ("?" if self.nullable else "")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared result column (or one key of a map column) with its type and meaning."""
+
+    name: str
+    type: ValueType
+    doc: str = ""
 
 
 @dataclass(frozen=True)
 class Query:
-    """A named query: what it answers, its parameters, its Browser example and its Cypher text
-    (the whole file, header comments included; Neo4j ignores the comments)."""
+    """A named query: what it answers, its parameters, its declared result columns, its Browser
+    example and its Cypher text (the whole file, header comments included; Neo4j ignores the
+    comments)."""
 
     name: str
     purpose: str
     params: list[Param]
     example: str
     text: str
+    returns: tuple[Column, ...] = ()
 
     @property
     def statement(self) -> str:
@@ -129,6 +187,7 @@ def parse_query(filename: str, text: str) -> Query:
     header, statement = _split_header(text)
     fields: dict[str, str] = {}
     param_lines: list[str] = []
+    return_lines: list[str] = []
     example: list[str] = []
     current: str | None = None
     for line in header:
@@ -140,6 +199,8 @@ def parse_query(filename: str, text: str) -> Query:
             current = key
             if key == "param":
                 param_lines.append(value)
+            elif key == "returns":
+                return_lines.append(value)
             elif key == "example":
                 if value:
                     example.append(value)
@@ -152,6 +213,8 @@ def parse_query(filename: str, text: str) -> Query:
                 example.append(body)
         elif current == "param" and param_lines:
             param_lines[-1] += " " + body
+        elif current == "returns" and return_lines:
+            return_lines[-1] += " " + body
         elif current in ("name", "purpose"):
             fields[current] = f"{fields[current]} {body}".strip()
     for key in ("name", "purpose"):
@@ -172,7 +235,92 @@ def parse_query(filename: str, text: str) -> Query:
     if declared - used:
         unused = sorted(declared - used)
         raise HeaderError(f"{filename}: parameters declared but not used: {unused}")
-    return Query(fields["name"], fields["purpose"], params, "\n".join(example), text.strip() + "\n")
+    returns = tuple(_parse_column(filename, line) for line in return_lines)
+    names = [c.name for c in returns]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise HeaderError(f"{filename}: columns declared twice: {twice}")
+    return Query(
+        fields["name"], fields["purpose"], params, "\n".join(example), text.strip() + "\n",
+        returns,
+    )
+
+
+def _parse_column(filename: str, line: str) -> Column:
+    match = _RETURNS_LINE.match(line.strip())
+    problem = None
+    if match:
+        try:
+            return Column(
+                match.group("name"), parse_value_type(match.group("type")),
+                match.group("doc").strip(),
+            )
+        except ValueError as exc:
+            problem = str(exc)
+    raise HeaderError(
+        f"{filename}: cannot read '// returns: {line}' ("
+        + (f"{problem}; " if problem else "")
+        + "expected 'name type — description', type one of "
+        + f"{', '.join(VALUE_SCALARS)}, list<type> or {{key type, ...}}, '?' for nullable)"
+    )
+
+
+def parse_value_type(text: str) -> ValueType:
+    """Returns the ValueType written as ``text`` (e.g. ``list<{project id, date date?}>?``);
+    raises ValueError when it is not one."""
+    parsed, end = _value_type(text, _skip_space(text, 0))
+    end = _skip_space(text, end)
+    if end != len(text):
+        raise ValueError(f"unexpected {text[end:]!r} in type {text!r}")
+    return parsed
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _value_type(text: str, at: int) -> tuple[ValueType, int]:
+    """Returns the type starting at ``at`` and the index after it (a recursive descent)."""
+    if text.startswith("list<", at):
+        item, at = _value_type(text, _skip_space(text, at + len("list<")))
+        at = _skip_space(text, at)
+        if not text.startswith(">", at):
+            raise ValueError(f"'>' expected at {text[at:]!r} in type {text!r}")
+        built = ValueType("list", item=item)
+        at += 1
+    elif text.startswith("{", at):
+        fields: list[Column] = []
+        at = _skip_space(text, at + 1)
+        while True:
+            name = _NAME.match(text, at)
+            if name is None:
+                raise ValueError(f"a key name expected at {text[at:]!r} in type {text!r}")
+            field_type, at = _value_type(text, _skip_space(text, name.end()))
+            fields.append(Column(name.group(), field_type))
+            at = _skip_space(text, at)
+            if text.startswith(",", at):
+                at = _skip_space(text, at + 1)
+                continue
+            if text.startswith("}", at):
+                at += 1
+                break
+            raise ValueError(f"',' or '}}' expected at {text[at:]!r} in type {text!r}")
+        keys = [f.name for f in fields]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"a key appears twice in type {text!r}")
+        built = ValueType("map", fields=tuple(fields))
+    else:
+        word = _NAME.match(text, at)
+        if word is None or word.group() not in VALUE_SCALARS:
+            found = word.group() if word else text[at:]
+            raise ValueError(f"unknown type {found!r}")
+        built = ValueType(word.group())
+        at = word.end()
+    if text.startswith("?", at):
+        return ValueType(built.kind, True, built.item, built.fields), at + 1
+    return built, at
 
 
 def _strip_strings(statement: str) -> str:
@@ -222,6 +370,7 @@ def _parse_param(filename: str, line: str) -> Param:
         choices=choices,
         minimum=float(low) if low is not None else None,
         maximum=float(high) if high is not None else None,
+        choice_set=match.group("set"),
     )
     raw_default = match.group("default")
     if raw_default is None:
@@ -239,16 +388,7 @@ def _parse_param(filename: str, line: str) -> Param:
 
 
 def _with_default(param: Param, default: object) -> Param:
-    return Param(
-        param.name,
-        param.type,
-        default,
-        False,
-        param.doc,
-        param.choices,
-        param.minimum,
-        param.maximum,
-    )
+    return replace(param, default=default, required=False)
 
 
 @lru_cache(maxsize=1)
@@ -263,6 +403,17 @@ def all_queries() -> dict[str, Query]:
             raise HeaderError(f"{entry.name}: header names it {query.name!r}")
         found[query.name] = query
     return dict(sorted(found.items()))
+
+
+def is_question(name: str) -> bool:
+    """Returns True when the query ``name`` is an analyst question (not an internal file)."""
+    return not name.startswith(INTERNAL_PREFIXES)
+
+
+def questions() -> dict[str, Query]:
+    """Returns the analyst questions of the library by name (every query but the internal ones:
+    exports, pictures, analytics projections and the personal-data rights)."""
+    return {name: q for name, q in all_queries().items() if is_question(name)}
 
 
 def get_query(name: str) -> Query:
@@ -309,7 +460,7 @@ def _convert(param: Param, value: object, query: str) -> object:
         )
 
     converted: object
-    if param.type == "string":
+    if param.type in ("string", "id"):
         if not isinstance(value, str):
             raise fail("a string")
         converted = _choose(param, value, query)
@@ -466,3 +617,51 @@ def jsonable(value: object) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def row_problems(query: Query, row: Mapping[str, Any]) -> list[str]:
+    """Returns what in one result row (as ``run_query`` gives it) disagrees with the query's
+    declared columns: columns missing, extra or out of order, a null where the declaration
+    allows none, a value of another type. Empty when the row fits."""
+    declared = [c.name for c in query.returns]
+    if list(row) != declared:
+        return [f"{query.name}: columns {list(row)} differ from the declared {declared}"]
+    problems: list[str] = []
+    for column in query.returns:
+        where = f"{query.name}.{column.name}"
+        problems.extend(_value_problems(where, column.type, row[column.name]))
+    return problems
+
+
+def _value_problems(where: str, declared: ValueType, value: object) -> list[str]:
+    if value is None:
+        return [] if declared.nullable else [f"{where}: null, declared {declared}"]
+    if declared.kind == "list" and declared.item is not None:
+        if not isinstance(value, list):
+            return [f"{where}: {value!r} is not a list"]
+        item = declared.item
+        return [p for i, v in enumerate(value) for p in _value_problems(f"{where}[{i}]", item, v)]
+    if declared.kind == "map":
+        if not isinstance(value, Mapping):
+            return [f"{where}: {value!r} is not a map"]
+        keys = [f.name for f in declared.fields]
+        if sorted(value) != sorted(keys):
+            return [f"{where}: keys {sorted(value)} differ from the declared {sorted(keys)}"]
+        return [
+            p
+            for f in declared.fields
+            for p in _value_problems(f"{where}.{f.name}", f.type, value[f.name])
+        ]
+    if not _SCALAR_CHECKS[declared.kind](value):
+        return [f"{where}: {value!r} is not a {declared.kind}"]
+    return []
+
+
+_SCALAR_CHECKS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "id": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+}

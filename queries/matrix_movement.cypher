@@ -3,9 +3,19 @@
 //   whose quadrant as of $to differs from their quadrant as of $from (each read from the latest
 //   assessment on or before that date). Stakeholders first assessed after $from have no earlier
 //   place and are left out.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: from date — the earlier date
 // param: to date = today — the later date
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: from_quadrant string — the quadrant as of $from
+// returns: to_quadrant string — the quadrant as of $to
+// returns: from_interest int — interest as of $from
+// returns: to_interest int — interest as of $to
+// returns: from_impact int — impact as of $from
+// returns: to_impact int — impact as of $to
+// returns: from_assessed_on date — the date of the assessment in force on $from
+// returns: to_assessed_on date — the date of the assessment in force on $to
 // example:
 // :param project => 'demo-project'
 // :param from => date('2025-01-01')

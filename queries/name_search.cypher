@@ -4,8 +4,12 @@
 //   Lucene's special characters in $text are treated as spaces, so no input is read as Lucene
 //   syntax; an empty $text finds nothing.
 // param: text string — the words to look for, e.g. "patient forum"
-// param: label string = null one of Stakeholder|Project|EngagementActivity|Strategy|Outcome|Objective — only nodes with this label
+// param: label string = null one of Stakeholder|Project|EngagementActivity|Strategy|Outcome|Objective as SearchLabel — only nodes with this label
 // param: limit int = 20 in 1..200 — the most hits to return
+// returns: id id — the id of a node found
+// returns: name string — its name
+// returns: labels list<string> — its labels
+// returns: score float — the full-text relevance score
 // example:
 // :param text => 'patient forum'
 // :param label => null

@@ -3,9 +3,17 @@
 //   on or before $at, or flagged seldom heard) who have never been involved beyond one-way
 //   engagement: the deepest spectrum level of the project activities they took part in is at
 //   most $up_to (by the spectrum_level vocabulary's order), or they took part in none.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — read each stakeholder's latest assessment on or before this date
-// param: up_to string = engagement one of engagement|participation|involvement|coproduction — the deepest level that still counts as neglected
+// param: up_to string = engagement one of engagement|participation|involvement|coproduction as SpectrumLevel — the deepest level that still counts as neglected
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: seldom_heard bool — flagged as seldom heard
+// returns: quadrant string? — the current quadrant (null when the assessment has none)
+// returns: impact int — impact (1..10) in the current assessment
+// returns: deepest_level string? — the deepest spectrum level reached with them (null: took part
+//   in nothing)
+// returns: activities int — how many of the project's activities they took part in
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

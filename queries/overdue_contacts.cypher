@@ -3,8 +3,14 @@
 //   latest assessment (on or before $at) plans contact every N days and whose last
 //   participation in one of the project's activities (on or before $at) is more than N days
 //   before $at, or who have never taken part. Due on $at itself is not yet overdue.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — the date to check against
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: contact_every_days int — the planned contact frequency in days
+// returns: last_contact date? — the latest project activity they took part in (null: never)
+// returns: due date? — when the next contact was due (null: never contacted)
+// returns: days_overdue int? — days between the due date and $at (null: never contacted)
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

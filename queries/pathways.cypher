@@ -3,9 +3,16 @@
 //   before $at), the implementation strategies it applied and the outcomes it contributed to,
 //   one row per (activity, strategy, outcome). With $complete_only false, activities missing a
 //   strategy or an outcome are listed too, with an empty cell.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — leave out activities after this date
 // param: complete_only bool = true — list only activities with both a strategy and an outcome
+// returns: activity id — the activity's id
+// returns: activity_name string — the activity's name
+// returns: date date — the activity's date
+// returns: strategy id? — the id of a strategy it applied (null: none)
+// returns: strategy_name string? — that strategy's name
+// returns: outcome id? — the id of an outcome it contributed to (null: none)
+// returns: outcome_name string? — that outcome's name
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

@@ -5,11 +5,17 @@
 //   have engaged them in the project (took part in one of its activities). With $directed the
 //   ties must lead from them towards the Q3 stakeholder (COLLABORATES_WITH counts both ways).
 //   Capped at 5 hops (Cypher needs a literal bound).
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — read each stakeholder's latest assessment on or before this date
 // param: hops int = 2 in 1..5 — how many ties away to look
-// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED — tie types to follow (empty = all)
+// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED as TieType — tie types to follow (empty = all)
 // param: directed bool = false — ties must point from the reacher towards the Q3 stakeholder
+// returns: id id — the id of a stakeholder outside Q3 who reaches Q3 stakeholders
+// returns: name string — their name
+// returns: q3_reached int — how many Q3 stakeholders they reach
+// returns: reaches list<id> — the ids of those Q3 stakeholders
+// returns: nearest int — ties to the nearest of them
+// returns: engaged bool — whether they took part in one of the project's activities
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

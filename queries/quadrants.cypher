@@ -3,8 +3,18 @@
 //   (Q1 low interest/low impact, Q2 high interest/low impact, Q3 low interest/high impact =
 //   impacted but disengaged, Q4 high/high) from their latest assessment, with the engagement
 //   advice that goes with the quadrant.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — read each stakeholder's latest assessment on or before this date
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: interest int — interest (1..10) in the current assessment
+// returns: impact int — impact (1..10) in the current assessment
+// returns: quadrant string? — q1..q4, derived from interest and impact when the assessment was
+//   written
+// returns: quadrant_name string? — the quadrant's name in the quadrant vocabulary
+// returns: advice string? — the engagement advice for the quadrant
+// returns: assessed_on date — the date of the current assessment
+// returns: assessor string — who or which method made it
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

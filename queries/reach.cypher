@@ -3,10 +3,14 @@
 //   the distance from the nearest of the set and which of the set are that near. Ties are
 //   followed in either direction unless $directed (then only from source to target, with
 //   COLLABORATES_WITH still both ways). Capped at 5 hops (Cypher needs a literal bound).
-// param: stakeholders list<string> — ids of the starting set
+// param: stakeholders list<id> — ids of the starting set
 // param: hops int = 2 in 1..5 — how many ties away to look
-// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED — tie types to follow (empty = all)
+// param: tie_types list<string> = [] one of INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED as TieType — tie types to follow (empty = all)
 // param: directed bool = false — follow ties from source to target only
+// returns: id id — the id of a stakeholder reached
+// returns: name string — their name
+// returns: distance int — ties from the nearest member of the set
+// returns: nearest_from list<id> — the members of the set at that distance
 // example:
 // :param stakeholders => ['demo-patient-forum', 'demo-gp-network']
 // :param hops => 2

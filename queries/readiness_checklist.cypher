@@ -3,8 +3,11 @@
 //   list has been made (someone assessed), patients and the public are identified (an assessed
 //   stakeholder is societal or in the patients/public or carers sector), written engagement,
 //   inclusion and co-production strategies exist, and a next review date is set and not past $at.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — the date the review date must not be before
+// returns: item string — the checklist item
+// returns: ok bool — whether the item is met
+// returns: detail string — what was found (may be empty)
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

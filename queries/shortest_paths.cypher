@@ -2,10 +2,14 @@
 // purpose: All shortest paths between two stakeholders over the ties (INFLUENCES, TRUSTS,
 //   COLLABORATES_WITH, REFERRED, in either direction), up to $max_hops long (at most 6: Cypher
 //   needs a literal bound). With $trusted_only the paths use TRUSTS ties only.
-// param: from string — id of the stakeholder to start from
-// param: to string — id of the stakeholder to reach
+// param: from id — id of the stakeholder to start from
+// param: to id — id of the stakeholder to reach
 // param: trusted_only bool = false — follow TRUSTS ties only
 // param: max_hops int = 6 in 1..6 — longest path worth reporting
+// returns: hops int — the path's length in ties
+// returns: path list<id> — the stakeholder ids along the path, from $from to $to
+// returns: names list<string> — their names, in the same order
+// returns: ties list<string> — each tie as 'source -TYPE-> target' (ids)
 // example:
 // :param from => 'demo-patient-forum'
 // :param to => 'demo-ccg'

@@ -2,8 +2,21 @@
 // purpose: One stakeholder by id: who they are (no contact details: those are personal data and
 //   come only through the API's privileged roles), the groups and organisations they belong to,
 //   their current assessment in each project (latest on or before $at) and their tie counts.
-// param: id string — id of the stakeholder
+// param: id id — id of the stakeholder
 // param: at date = today — read each project's latest assessment on or before this date
+// returns: id id — the stakeholder's id
+// returns: name string — the stakeholder's name
+// returns: kind string — person, group or organisation
+// returns: sector string? — the sector code
+// returns: societal bool? — patients, public or carers
+// returns: seldom_heard bool? — belongs to a seldom-heard group
+// returns: country string? — the country
+// returns: role string? — the role in the implementation (CFIR 2.0 code)
+// returns: member_of list<id> — the groups and organisations it is a member or part of
+// returns: assessments list<{project id, date date, category string?, interest int, impact int,
+//   quadrant string?, attitude string?}> — the current assessment in each project, by project id
+// returns: ties_out int — ties it sends
+// returns: ties_in int — ties it receives
 // example:
 // :param id => 'demo-patient-forum'
 // :param at => date('2025-06-30')

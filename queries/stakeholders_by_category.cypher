@@ -2,8 +2,12 @@
 // purpose: The stakeholder register of a project by 9 C category: how many stakeholders fall in
 //   each category (from their latest assessment on or before $at), with their ids. Stakeholders
 //   whose current assessment has no category are counted under an empty category.
-// param: project string — id of the project
+// param: project id — id of the project
 // param: at date = today — read each stakeholder's latest assessment on or before this date
+// returns: category string? — the 9 C category code (null: assessed without a category)
+// returns: category_name string? — the category's name in the nine_cs vocabulary
+// returns: stakeholders int — how many stakeholders are in the category
+// returns: ids list<id> — their ids, in id order
 // example:
 // :param project => 'demo-project'
 // :param at => date('2025-06-30')

@@ -4,10 +4,19 @@
 //   the same outcome, the strategies applied by the project's activities dated before that
 //   observation — only those since the previous observation (on or after its date) when
 //   $since_previous is true. One row per (outcome change, strategy) with the activities.
-// param: project string — id of the project
-// param: outcome string = null — id of one outcome to look at (default: every outcome)
-// param: change string = rose one of rose|fell — the direction of change to explain
+// param: project id — id of the project
+// param: outcome id = null — id of one outcome to look at (default: every outcome)
+// param: change string = rose one of rose|fell as ChangeDirection — the direction of change to explain
 // param: since_previous bool = true — only activities on or after the previous observation
+// returns: outcome id — the outcome's id
+// returns: outcome_name string — the outcome's name
+// returns: from_date date — the date of the previous observation
+// returns: to_date date — the date of the observation that changed
+// returns: from_value float — the previous value
+// returns: to_value float — the changed value
+// returns: strategy id — the id of a strategy applied before the change
+// returns: strategy_name string — the strategy's name
+// returns: activities list<id> — the activities that applied it, by date
 // example:
 // :param project => 'demo-project'
 // :param outcome => null

@@ -56,6 +56,51 @@ def _activity(g: Graph, me: str, tag: str) -> dict[str, Any]:
 # field -> (the least role that may call it, a sample call)
 EXPECTED: dict[tuple[str, str], tuple[str, Sample]] = {
     ("Query", "questions"): ("reader", lambda g, me: _q("{ questions { name } }")),
+    # The typed library questions (stakegraph.api.questions) and the analytics questions.
+    ("Query", "stakeholdersByCategory"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { stakeholdersByCategory(project: $p) { stakeholders } }", p=g.id("p1"))),
+    ("Query", "quadrants"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { quadrants(project: $p, at: \"2025-03-01\") { id } }", p=g.id("p1"))),
+    ("Query", "matrixMovement"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { matrixMovement(project: $p, from: \"2025-02-01\") { id } }",
+        p=g.id("p1"))),
+    ("Query", "egoNetwork"): ("reader", lambda g, me: _q(
+        "query($s: ID!) { egoNetwork(stakeholder: $s) { id } }", s=g.id("bob"))),
+    ("Query", "shortestPaths"): ("reader", lambda g, me: _q(
+        "query($a: ID!, $b: ID!) { shortestPaths(from: $a, to: $b) { hops } }",
+        a=g.id("ann"), b=g.id("org"))),
+    ("Query", "introducers"): ("reader", lambda g, me: _q(
+        "query($p: ID!, $t: ID!) { introducers(project: $p, target: $t) { id } }",
+        p=g.id("p1"), t=g.id("org"))),
+    ("Query", "reach"): ("reader", lambda g, me: _q(
+        "query($s: [ID!]!) { reach(stakeholders: $s) { id } }", s=[g.id("ann")])),
+    ("Query", "q3Reach"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { q3Reach(project: $p) { id } }", p=g.id("p1"))),
+    ("Query", "degree"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { degree(project: $p) { degree } }", p=g.id("p1"))),
+    ("Query", "neglectedHighImpact"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { neglectedHighImpact(project: $p) { id } }", p=g.id("p1"))),
+    ("Query", "coverage"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { coverage(project: $p) { activities } }", p=g.id("p1"))),
+    ("Query", "deepestLevel"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { deepestLevel(project: $p) { group } }", p=g.id("p1"))),
+    ("Query", "overdueContacts"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { overdueContacts(project: $p) { id } }", p=g.id("p1"))),
+    ("Query", "readinessChecklist"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { readinessChecklist(project: $p) { ok } }", p=g.id("p1"))),
+    ("Query", "pathways"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { pathways(project: $p) { activity } }", p=g.id("p1"))),
+    ("Query", "strategiesBeforeOutcomeChange"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { strategiesBeforeOutcomeChange(project: $p) { strategy } }",
+        p=g.id("p1"))),
+    ("Query", "stakeholderLookup"): ("reader", lambda g, me: _q(
+        "query($id: ID!) { stakeholderLookup(id: $id) { id } }", id=g.id("ann"))),
+    ("Query", "nameSearch"): ("reader", lambda g, me: _q(
+        "query($t: String!) { nameSearch(text: $t) { id } }", t=g.prefix.rstrip("-"))),
+    ("Query", "influenceScores"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { influenceScores(project: $p) { arcs } }", p=g.id("p1"))),
+    ("Query", "keyPlayers"): ("reader", lambda g, me: _q(
+        "query($p: ID!) { keyPlayers(project: $p) { reached } }", p=g.id("p1"))),
     ("Query", "question"): ("reader", lambda g, me: _q(
         "query($p: JSON) { question(name: \"quadrants\", params: $p) { columns } }",
         p={"project": g.id("p1"), "at": "2025-03-01"})),

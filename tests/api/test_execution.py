@@ -284,3 +284,23 @@ def test_introspection_and_mutations_stay_with_graphql_core(
                     "{ __schema { queryType { name } } __typename }")
     assert fast["data"] == {"__schema": {"queryType": {"name": "Query"}}, "__typename": "Query"}
     assert fast["extensions"]["completions"] == {"fast": 0, "standard": 0}
+
+
+def test_uncounted_pages_still_know_whether_more_follow(
+    servers: tuple[Server, Server], clients: dict[str, Client], seeded: Graph
+) -> None:
+    # Without totalCount a nested page is not counted: one row more than the page is read
+    # instead, and hasNextPage must come out as it does when the whole list is counted.
+    query = """query($id: ID!) { stakeholder(id: $id) {
+      one: ties(first: 1) { pageInfo { hasNextPage endCursor } nodes { weight } }
+      two: ties(first: 2) { pageInfo { hasNextPage } }
+      counted: ties(first: 1) { totalCount pageInfo { hasNextPage endCursor } }
+      rest: ties(first: 1, after: "c2c6MA==") { pageInfo { hasNextPage hasPreviousPage } } } }"""
+    fast, _ = _both(servers, _headers(clients, "reader"), query, {"id": seeded.id("bob")})
+    assert not fast.get("errors")
+    bob = fast["data"]["stakeholder"]
+    assert bob["counted"]["totalCount"] == 2
+    assert bob["one"]["pageInfo"] == bob["counted"]["pageInfo"]
+    assert bob["one"]["pageInfo"]["hasNextPage"] is True
+    assert bob["two"]["pageInfo"]["hasNextPage"] is False
+    assert bob["rest"]["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True}
