@@ -27,8 +27,15 @@ from stakegraph.api.types import (
     TieType,
     stakeholder_from_row,
 )
-from stakegraph.api.validation import clean_id, clean_props
-from stakegraph.schema.model import Kind, Label, Rel, node_spec, quadrant, rel_spec
+from stakegraph.api.validation import (
+    clean_id,
+    clean_optional,
+    clean_row,
+    clean_value,
+    properties,
+)
+from stakegraph.loaders.kinds import KINDS, TIE_WORDS, kind_spec
+from stakegraph.schema.model import Kind, Label, Rel, quadrant
 from strawberry import UNSET, Info
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -186,18 +193,23 @@ class Deleted:
 _MAX_LINKS = 1000
 
 
+# The loader kind (file format) of each node label: its columns and cell rules check the input.
+_KIND_OF: dict[Label, str] = {k.label: k.name for k in KINDS if k.label is not None}
+
+
 def _values(obj: Any, drop: tuple[str, ...] = ()) -> dict[str, Any]:
     values = {k: v for k, v in vars(obj).items() if k not in drop}
     for key, value in values.items():
-        if isinstance(value, StakeholderKind):
+        if isinstance(value, StakeholderKind | TieType):
             values[key] = value.value
     return values
 
 
-def _ids(field: str, values: Sequence[str]) -> list[str]:
+def _ids(field: str, values: Sequence[str], kind: str) -> list[str]:
     if len(values) > _MAX_LINKS:
         raise invalid(field, f"at most {_MAX_LINKS} per call")
-    cleaned = [clean_id(field, v) for v in values]
+    column = kind_spec(kind).column("id")
+    cleaned = [clean_id(field, v, column) for v in values]
     if len(set(cleaned)) != len(cleaned):
         raise invalid(field, "lists an id twice")
     return cleaned
@@ -281,14 +293,13 @@ def _entity_props(label: Label, values: dict[str, Any], partial: bool) -> dict[s
         raise invalid("cluster", "only strategies have a cluster")
     if label != Label.STRATEGY:
         values.pop("cluster", None)
-    return clean_props(node_spec(label).props, values, partial=partial)
+    kind = _KIND_OF[label]
+    return properties(kind, clean_row(kind, values, partial=partial))
 
 
 async def _create_entity(info: Info[Any, Any], label: Label, data: EntityInput) -> Row:
     context = require(info, Role.EDITOR)
-    ident = clean_id("id", data.id)
-    props = _entity_props(label, _values(data, drop=("id",)), partial=False)
-    props["id"] = ident
+    props = _entity_props(label, _values(data), partial=False)
     props.setdefault("source", "custom")
     return await context.gateway.write(lambda tx: _create(tx, label, props, label.lower()))
 
@@ -303,12 +314,15 @@ async def _update_entity(
     )
 
 
-def _activity_props(data: ActivityInput) -> dict[str, Any]:
-    props = clean_props(
-        node_spec(Label.ACTIVITY).props, _values(data, drop=("id", "project_id")), partial=False
-    )
-    props["id"] = clean_id("id", data.id)
-    return props
+def _activity_row(data: ActivityInput) -> tuple[dict[str, Any], str]:
+    """Returns the properties of a new activity and the id of its project."""
+    row = clean_row("activities", _values(data))
+    return properties("activities", row), row["project_id"]
+
+
+def _patch(label: Label, patch: Any) -> dict[str, Any]:
+    kind = _KIND_OF[label]
+    return properties(kind, clean_row(kind, _values(patch), partial=True))
 
 
 async def _create_activity(tx: Tx, props: dict[str, Any], project_id: str) -> Row:
@@ -331,11 +345,8 @@ class Mutation(PrivacyMutation):
     @strawberry.mutation(description="Creates a stakeholder (CONFLICT if the id is taken).")
     async def create_stakeholder(self, info: Info, input: StakeholderInput) -> Stakeholder:
         context = require(info, Role.EDITOR)
-        props = clean_props(
-            node_spec(Label.STAKEHOLDER).props, _values(input, drop=("id",)), partial=False
-        )
-        props["id"] = clean_id("id", input.id)
-        labels = f"{Label.STAKEHOLDER}:{Kind(input.kind.value).label}"
+        props = properties("stakeholders", clean_row("stakeholders", _values(input)))
+        labels = f"{Label.STAKEHOLDER}:{Kind(props['kind']).label}"
         row = await context.gateway.write(lambda tx: _create(tx, labels, props, "stakeholder"))
         return stakeholder_from_row(row)
 
@@ -345,7 +356,7 @@ class Mutation(PrivacyMutation):
     ) -> Stakeholder:
         context = require(info, Role.EDITOR)
         ident = clean_id("id", id)
-        props = clean_props(node_spec(Label.STAKEHOLDER).props, _values(patch), partial=True)
+        props = _patch(Label.STAKEHOLDER, patch)
         kind = props.get("kind")
 
         async def work(tx: Tx) -> Row:
@@ -371,17 +382,14 @@ class Mutation(PrivacyMutation):
     @strawberry.mutation(description="Creates a project.")
     async def create_project(self, info: Info, input: ProjectInput) -> Project:
         context = require(info, Role.EDITOR)
-        props = clean_props(
-            node_spec(Label.PROJECT).props, _values(input, drop=("id",)), partial=False
-        )
-        props["id"] = clean_id("id", input.id)
+        props = properties("projects", clean_row("projects", _values(input)))
         row = await context.gateway.write(lambda tx: _create(tx, Label.PROJECT, props, "project"))
         return Project.from_row(row)
 
     @strawberry.mutation(description="Changes a project.")
     async def update_project(self, info: Info, id: strawberry.ID, patch: ProjectPatch) -> Project:
         context = require(info, Role.EDITOR)
-        props = clean_props(node_spec(Label.PROJECT).props, _values(patch), partial=True)
+        props = _patch(Label.PROJECT, patch)
         row = await context.gateway.write(
             lambda tx: _update(tx, Label.PROJECT, clean_id("id", id), props, "project")
         )
@@ -394,8 +402,7 @@ class Mutation(PrivacyMutation):
     @strawberry.mutation(description="Creates an activity of a project (no participants).")
     async def create_activity(self, info: Info, input: ActivityInput) -> EngagementActivity:
         context = require(info, Role.EDITOR)
-        props = _activity_props(input)
-        project = clean_id("projectId", input.project_id)
+        props, project = _activity_row(input)
         row = await context.gateway.write(lambda tx: _create_activity(tx, props, project))
         return EngagementActivity.from_row(row)
 
@@ -404,7 +411,7 @@ class Mutation(PrivacyMutation):
         self, info: Info, id: strawberry.ID, patch: ActivityPatch
     ) -> EngagementActivity:
         context = require(info, Role.EDITOR)
-        props = clean_props(node_spec(Label.ACTIVITY).props, _values(patch), partial=True)
+        props = _patch(Label.ACTIVITY, patch)
         row = await context.gateway.write(
             lambda tx: _update(tx, Label.ACTIVITY, clean_id("id", id), props, "activity")
         )
@@ -422,17 +429,17 @@ class Mutation(PrivacyMutation):
         self, info: Info, input: RecordActivityInput
     ) -> EngagementActivity:
         context = require(info, Role.EDITOR)
-        props = _activity_props(input.activity)
-        project = clean_id("projectId", input.activity.project_id)
-        people = _ids("participants", [p.stakeholder_id for p in input.participants])
-        roles = [
-            clean_props((rel_spec(Rel.PARTICIPATED_IN).props), {"role": p.role}).get("role")
-            for p in input.participants
-        ]
+        props, project = _activity_row(input.activity)
+        people = _ids("participants", [p.stakeholder_id for p in input.participants],
+                      "stakeholders")
+        roles = [clean_optional("participation", "role", p.role) for p in input.participants]
         links = {
-            Rel.APPLIED: (Label.STRATEGY, "strategy", _ids("strategyIds", input.strategy_ids)),
-            Rel.PURSUED: (Label.OBJECTIVE, "objective", _ids("objectiveIds", input.objective_ids)),
-            Rel.CONTRIBUTED_TO: (Label.OUTCOME, "outcome", _ids("outcomeIds", input.outcome_ids)),
+            Rel.APPLIED: (Label.STRATEGY, "strategy",
+                          _ids("strategyIds", input.strategy_ids, "strategies")),
+            Rel.PURSUED: (Label.OBJECTIVE, "objective",
+                          _ids("objectiveIds", input.objective_ids, "objectives")),
+            Rel.CONTRIBUTED_TO: (Label.OUTCOME, "outcome",
+                                 _ids("outcomeIds", input.outcome_ids, "outcomes")),
         }
 
         async def work(tx: Tx) -> Row:
@@ -505,12 +512,9 @@ class Mutation(PrivacyMutation):
     )
     async def assess_stake(self, info: Info, input: AssessStakeInput) -> StakeAssessment:
         context = require(info, Role.EDITOR)
-        stakeholder = clean_id("stakeholderId", input.stakeholder_id)
-        project = clean_id("projectId", input.project_id)
-        props = clean_props(
-            rel_spec(Rel.ASSESSED).props,
-            _values(input, drop=("stakeholder_id", "project_id")),
-        )
+        row = clean_row("assessments", _values(input))
+        stakeholder, project = row["stakeholder_id"], row["project_id"]
+        props = properties("assessments", row)
         props["quadrant"] = quadrant(props["interest"], props["impact"])
         props["id"] = f"{stakeholder}|{project}|{props['date'].isoformat()}|{props['assessor']}"
 
@@ -545,17 +549,12 @@ class Mutation(PrivacyMutation):
     @strawberry.mutation(description="Adds a tie, or updates the one of that type and direction.")
     async def add_tie(self, info: Info, input: TieInput) -> Tie:
         context = require(info, Role.EDITOR)
-        source = clean_id("sourceId", input.source_id)
-        target = clean_id("targetId", input.target_id)
+        row = clean_row("ties", _values(input))
+        source, target = row["source_id"], row["target_id"]
         if source == target:
             raise invalid("targetId", "a stakeholder cannot be tied to itself")
-        rel = Rel(input.type.value)
-        props = clean_props(
-            rel_spec(rel).props,
-            {"weight": input.weight, "date": input.date, "evidence": input.evidence},
-        )
-        if props.get("weight") is not None and props["weight"] <= 0:
-            raise invalid("weight", "must be above 0")
+        rel = TIE_WORDS[row["type"]]
+        props = properties("ties", row)
         props.setdefault("weight", 1.0)
 
         async def work(tx: Tx) -> Row:
@@ -575,9 +574,10 @@ class Mutation(PrivacyMutation):
         self, info: Info, type: TieType, source_id: strawberry.ID, target_id: strawberry.ID
     ) -> bool:
         context = require(info, Role.EDITOR)
-        source = clean_id("sourceId", source_id)
-        target = clean_id("targetId", target_id)
-        rel = Rel(type.value)
+        ties = kind_spec("ties")
+        source = clean_id("sourceId", source_id, ties.column("source_id"))
+        target = clean_id("targetId", target_id, ties.column("target_id"))
+        rel = TIE_WORDS[clean_value("type", ties.column("type"), type.value)]
 
         async def work(tx: Tx) -> bool:
             rows = await tx.run(

@@ -1,98 +1,115 @@
-"""Input validation for mutations, by the model's property specs and vocabularies: the same
-rules the loaders apply to files (required, type, range, vocabulary terms)."""
+"""Input validation for mutations, by the loaders' own rules.
+
+Every value goes through `stakegraph.loaders.cells.parse` with the column spec of the loader
+kind it belongs to (`stakegraph.loaders.kinds`), so a file and an API call accept the same
+values (types, ranges, vocabulary terms and aliases, ids) and store the same normalised ones,
+and a refusal quotes the loader's sentence of what was expected.
+
+What stays the API's own: which fields are required (a blank or null value of one is refused),
+UNSET (left out: unchanged on update), null or a blank text removing an optional property on
+update (as an empty cell does in a file), the size cap on one text value, and the error
+contract (a VALIDATION error naming the camelCase input field).
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
-from datetime import date
+import json
+from collections.abc import Mapping
 from typing import Any
 
-from stakegraph.api.errors import invalid
-from stakegraph.api.vocab import vocabulary_code
-from stakegraph.schema.model import Prop, PropType
+from stakegraph.api.errors import ApiError, invalid
+from stakegraph.loaders.cells import BadCell, is_blank, parse, shown
+from stakegraph.loaders.kinds import Column, kind_spec
 from strawberry import UNSET
 
+# A network caller's text value is capped (files have no such cap: their reader is trusted).
 MAX_STRING = 10_000
-MAX_ID = 200
+
+# Every id column of the loader parses alike (`parse` treats `id` and reference columns as ids).
+_ID_COLUMN = kind_spec("stakeholders").column("id")
 
 
 def camel(name: str) -> str:
-    """Returns the GraphQL (camelCase) name of a property, for error messages."""
+    """Returns the GraphQL (camelCase) name of a column or property, for error messages."""
     head, *rest = name.split("_")
     return head + "".join(p.title() for p in rest)
 
 
-def clean_id(field: str, value: Any) -> str:
-    """Returns a valid id: a non-empty string of at most 200 printable characters."""
-    if not isinstance(value, str) or not value.strip():
-        raise invalid(field, "must be a non-empty string")
-    if len(value) > MAX_ID or any(ord(c) < 32 for c in value):
-        raise invalid(field, f"must be at most {MAX_ID} printable characters")
-    return value.strip()
+def _quoted(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # JSON quoting shows blanks and escapes control characters instead of printing them.
+        return json.dumps(shown(value))
+    return shown(value)
 
 
-def _clean_value(prop: Prop, value: Any) -> Any:
-    field = camel(prop.name)
-    if prop.type == PropType.STRING:
-        if not isinstance(value, str):
-            raise invalid(field, "must be a string")
-        text = value.strip()
-        if not text:
-            raise invalid(field, "must not be empty (leave it out instead)")
-        if len(text) > MAX_STRING:
-            raise invalid(field, f"must be at most {MAX_STRING} characters")
-        return vocabulary_code(field, prop.scheme, text) if prop.scheme else text
-    if prop.type == PropType.BOOLEAN:
-        if not isinstance(value, bool):
-            raise invalid(field, "must be true or false")
-        return value
-    if prop.type == PropType.DATE:
-        if not isinstance(value, date):
-            raise invalid(field, "must be an ISO 8601 date")
-        return value
-    if prop.type == PropType.INTEGER:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise invalid(field, "must be a whole number")
-        number: float = value
-    else:
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
-        if not numeric or not math.isfinite(value):
-            raise invalid(field, "must be a number")
-        number = float(value)
-    if prop.minimum is not None and number < prop.minimum:
-        raise invalid(field, f"must be at least {prop.minimum:g}, got {number:g}")
-    if prop.maximum is not None and number > prop.maximum:
-        raise invalid(field, f"must be at most {prop.maximum:g}, got {number:g}")
-    return value if prop.type == PropType.INTEGER else float(value)
+def _refused(field: str, value: Any, expected: str) -> ApiError:
+    """Returns the VALIDATION error "field: expected ..., got value"."""
+    return invalid(field, f"expected {expected}, got {_quoted(value)}")
 
 
-def clean_props(
-    props: Iterable[Prop], values: Mapping[str, Any], *, partial: bool = False
-) -> dict[str, Any]:
-    """Returns the checked, normalised values (vocabulary values as codes) of the given
-    properties; UNSET ones are left out, None means "remove" and is refused for required ones.
-    Without ``partial`` every required property (except ``id``) must be given."""
-    specs = {p.name: p for p in props}
-    out: dict[str, Any] = {}
+def clean_value(field: str, column: Column, value: Any) -> Any:
+    """Returns the stored form of a non-blank input value of a loader column (as the loader
+    would store it from a cell); a VALIDATION error with the loader's expectation otherwise."""
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise _refused(field, value, f"at most {MAX_STRING} characters")
+    try:
+        return parse(value, column)
+    except BadCell as exc:
+        raise _refused(field, value, str(exc)) from None
+
+
+def clean_id(field: str, value: Any, column: Column = _ID_COLUMN) -> str:
+    """Returns an id as the loader reads one (stripped, at most 200 printable characters)."""
+    if is_blank(value):
+        raise invalid(field, "is required")
+    return str(clean_value(field, column, value))
+
+
+def clean_optional(kind: str, name: str, value: Any) -> Any:
+    """Returns the stored form of a value of the optional column ``name`` of loader kind
+    ``kind``: None when it is null, UNSET or blank (nothing to store)."""
+    if value is None or value is UNSET or is_blank(value):
+        return None
+    return clean_value(camel(name), kind_spec(kind).column(name), value)
+
+
+def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Returns one row of the loader kind ``kind`` (values by column name) as the loader reads
+    it: each value through the loader's cell rules. UNSET values are left out; null or a blank
+    text means "remove" (None), refused for required columns. Without ``partial`` (a create)
+    every required column must have a value, and removals are dropped."""
+    spec = kind_spec(kind)
+    columns = {c.name: c for c in spec.columns}
+    row: dict[str, Any] = {}
     for name, value in values.items():
         if value is UNSET:
             continue
-        prop = specs.get(name)
-        if prop is None:
+        column = columns.get(name)
+        if column is None:
             raise invalid(camel(name), "is not a property of this kind of node")
-        if value is None:
-            if prop.required:
-                raise invalid(camel(name), "is required and cannot be removed")
-            out[name] = None
+        if value is None or is_blank(value):
+            if column.required:
+                raise invalid(
+                    camel(name), "is required and cannot be removed" if partial else "is required"
+                )
+            row[name] = None
             continue
-        out[name] = _clean_value(prop, value)
-    if not partial:
-        missing = [
-            camel(p.name) for p in specs.values()
-            if p.required and p.name != "id" and out.get(p.name) is None
-        ]
-        if missing:
-            raise invalid(missing[0], "is required")
-        out = {k: v for k, v in out.items() if v is not None}
-    return out
+        row[name] = clean_value(camel(name), column, value)
+    if partial:
+        return row
+    missing = [c.name for c in spec.columns if c.required and row.get(c.name) is None]
+    if missing:
+        raise invalid(camel(missing[0]), "is required")
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def properties(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Returns the node or relationship properties of a cleaned row of loader kind ``kind``:
+    the columns the loader stores, by property name (references and the like left out)."""
+    return {
+        c.prop: row[c.name]
+        for c in kind_spec(kind).columns
+        if c.prop is not None and c.name in row
+    }
