@@ -6,19 +6,12 @@ fragments come only from the fixed tables below, picked by name; every value is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from stakegraph.schema.constraints import FULLTEXT_INDEX
-from stakegraph.schema.model import Label, Rel
-
-NODE_MAP = "{{.*, _labels: labels({v})}}"
-
-
-def node_map(var: str) -> str:
-    """Returns a map projection of a node with its labels under ``_labels``."""
-    return var + NODE_MAP.format(v=var)
-
+from stakegraph.schema.model import Label, PropType, Rel, node_spec, rel_spec
 
 # Kinds of stakeholder have no id constraint of their own: Stakeholder's is the index to use.
 _INDEXED_BY = {
@@ -26,6 +19,34 @@ _INDEXED_BY = {
     Label.GROUP: Label.STAKEHOLDER,
     Label.ORGANISATION: Label.STAKEHOLDER,
 }
+
+
+def _dates_as_text(var: str, names: Iterable[str]) -> str:
+    # An ISO date string costs the driver a fraction of decoding a Date structure, and the API
+    # turns both into the same date (values.to_date).
+    return "".join(f", {name}: toString({var}.{name})" for name in sorted(set(names)))
+
+
+def _node_dates(label: Label) -> list[str]:
+    try:
+        spec = node_spec(_INDEXED_BY.get(label, label))
+    except KeyError:
+        return []
+    return [p.name for p in spec.props if p.type == PropType.DATE]
+
+
+def node_map(var: str, label: Label | None = None) -> str:
+    """Returns a map projection of a node with its labels under ``_labels``; with ``label``,
+    the label's date properties come as ISO strings."""
+    dates = _dates_as_text(var, _node_dates(label)) if label is not None else ""
+    return f"{var}{{.*, _labels: labels({var}){dates}}}"
+
+
+def rel_map(var: str, rels: Iterable[Rel]) -> str:
+    """Returns a map projection of a relationship's properties, its date properties (those of
+    any of ``rels``) as ISO strings."""
+    names = [p.name for rel in rels for p in rel_spec(rel).props if p.type == PropType.DATE]
+    return f"{var}{{.*{_dates_as_text(var, names)}}}"
 
 
 def match_id(label: Label) -> str:
@@ -38,7 +59,7 @@ def match_id(label: Label) -> str:
 
 def by_ids(label: Label) -> str:
     """Returns the query fetching nodes of ``label`` for ``$ids`` (one row per found id)."""
-    return f"UNWIND $ids AS id {match_id(label)} RETURN id, {node_map('n')} AS node"
+    return f"UNWIND $ids AS id {match_id(label)} RETURN id, {node_map('n', label)} AS node"
 
 
 # Conditions on the listed node `n`, by filter name; each uses the parameter of the same name.
@@ -115,7 +136,7 @@ def page_query(
     return (
         total +
         f"CALL () {{ {match}{where} WITH {carried} ORDER BY {NODE_ORDERS[order]} "
-        f"SKIP $skip LIMIT $limit RETURN collect({node_map('n')}) AS page }} "
+        f"SKIP $skip LIMIT $limit RETURN collect({node_map('n', label)}) AS page }} "
         f"RETURN {'total' if count else 'null AS total'}, page"
     )
 
@@ -185,8 +206,11 @@ def hop_query(hop: Hop, conditions: tuple[str, ...], order: str, count: bool = T
         f"MATCH (n){left}[r:{types}]{right}(m:{hop.end}) "
         f"WITH r, m, startNode(r) AS s, endNode(r) AS e{where}"
     )
+    # Which label each end of the relationship has, for the date properties of its map.
+    start, end = (hop.end, hop.start) if hop.direction == Direction.IN else (hop.start, hop.end)
     row = (
-        f"{{type: type(r), rel: properties(r), start: {node_map('s')}, end: {node_map('e')}}}"
+        f"{{type: type(r), rel: {rel_map('r', hop.rels)}, "
+        f"start: {node_map('s', start)}, end: {node_map('e', end)}}}"
     )
     # Counting and paging apart lets Neo4j sort only the top of each list (ORDER BY + LIMIT).
     total = f"CALL (n) {{ {pattern} RETURN count(*) AS total }} " if count else ""
