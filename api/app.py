@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -125,6 +126,18 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "neo4j": neo4j})
 
 
+def tune_garbage_collector() -> None:
+    """Sets the collector for a server process (returns nothing): what startup built is frozen
+    out of every later collection, and young objects are collected after 20,000 net
+    allocations instead of 700. With the defaults the benchmark's nested page (100
+    stakeholders) set off about 6 young collections per request, each scanning the half-built
+    response, and every tenth an older one; tuned, it is 0.1, and the request's CPU drops by
+    about a fifth (10.2 to 8.3 ms in-process)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Returns the ASGI app; its driver is opened at startup and closed at shutdown."""
     settings = settings or get_settings()
@@ -133,6 +146,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.driver = open_api_driver(settings)
+        if settings.api_gc_tuning:
+            tune_garbage_collector()
         try:
             yield
         finally:

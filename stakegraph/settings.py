@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         default=2.0, alias="STAKEGRAPH_API_DB_TIMEOUT", gt=0, description="connection acquisition"
     )
     api_key_cache_s: float = Field(default=30.0, alias="STAKEGRAPH_API_KEY_CACHE_S", ge=0)
+    api_gc_tuning: bool = Field(
+        default=True, alias="STAKEGRAPH_API_GC_TUNING",
+        description="tune Python's garbage collector for a server process (see api/app.py)",
+    )
     api_fast_completion: bool = Field(
         default=True, alias="STAKEGRAPH_API_FAST_COMPLETION",
         description="complete query results with stakegraph's executor (graphql-core's if off)",
