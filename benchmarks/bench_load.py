@@ -1,9 +1,13 @@
-"""Load benchmark: our batched loader against a naive per-row MERGE loop, same data, same run.
+"""Load benchmark: our batched loader against a naive per-row MERGE loop and Neo4j's own
+LOAD CSV, same data, same run.
 
-For each size, the generator writes two copies of one synthetic dataset (same seed, different
-id prefixes). Ours loads one copy with ``load_paths``; the naive loop sends the other copy one
-auto-commit ``MERGE`` per row through the driver. Both write the same nodes and relationships
-into the same database. The naive loop can be slow, so it runs on a consistent sample (whole
+For each size, the generator writes three copies of one synthetic dataset (same seed, different
+id prefixes). Ours loads one copy with ``load_paths``; LOAD CSV (against the local instance)
+reads another from the server's import directory; the naive loop sends the third one
+auto-commit ``MERGE`` per row through the driver. All write the same nodes and relationships
+into the same database. After an untimed warm-up load by each, ours and LOAD CSV load their copy
+``--repeat`` times (deleting it in between), alternating which goes first, and their median
+times are compared. The naive loop can be slow, so it runs once on a consistent sample (whole
 organisation clusters with every row that refers only to them) and stops after a time budget;
 its rate is what is compared. Everything written is deleted at the end.
 
@@ -19,11 +23,12 @@ import logging
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -71,6 +76,9 @@ class Result:
     ratio_load_csv: float | None = None
     # The machine is shared: how busy it was when this size finished.
     load_average_1m: float | None = None
+    # Every timed round (ours and LOAD CSV alternate which goes first), with the load average
+    # at its start; the seconds above are the medians.
+    rounds: list[dict[str, float]] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- the naive loop
@@ -371,11 +379,62 @@ def machine(driver: Driver, database: str) -> dict[str, Any]:
     }
 
 
+def _round(driver: Driver, database: str, folders: dict[str, Path], prefixes: dict[str, str],
+           import_dir: Path | None, batch_size: int, ours_first: bool) -> dict[str, float]:
+    """Returns the seconds of ours and of LOAD CSV (and its copy) loading the same data, after
+    which both are deleted again; the load average at the start of each is kept too."""
+    timed: dict[str, float] = {}
+
+    def ours() -> None:
+        timed["ours_load_average_1m"] = round(os.getloadavg()[0], 2)
+        start = time.perf_counter()
+        load_paths(driver, database, [folders["ours"]], batch_size=batch_size)
+        timed["ours_seconds"] = round(time.perf_counter() - start, 2)
+
+    def peer() -> None:
+        if import_dir is None:
+            return
+        timed["load_csv_load_average_1m"] = round(os.getloadavg()[0], 2)
+        copy_seconds, csv_seconds = run_load_csv(driver, database, folders["load_csv"],
+                                                 import_dir, batch_size)
+        timed["load_csv_seconds"] = round(csv_seconds, 2)
+        timed["load_csv_copy_seconds"] = round(copy_seconds, 2)
+
+    try:
+        for contender in ((ours, peer) if ours_first else (peer, ours)):
+            contender()
+    finally:
+        for name in ("ours", "load_csv"):
+            if name in prefixes:
+                cleanup(driver, database, prefixes[name])
+    return timed
+
+
+def warm_up(driver: Driver, database: str, workdir: Path, import_dir: Path | None) -> None:
+    """Loads a small dataset with ours, LOAD CSV and the naive loop, untimed, then deletes it,
+    so that the first timed contender does not pay alone for the server's query planning and
+    JIT warm-up."""
+    prefixes = {"ours": "bench-warm-ours-", "naive": "bench-warm-naive-",
+                "load_csv": "bench-warm-loadcsv-"}
+    folders = {name: workdir / f"warm-{name}" for name in prefixes}
+    for name, prefix in prefixes.items():
+        generate(1000, 1, folders[name], id_prefix=prefix)
+    try:
+        _round(driver, database, folders, prefixes, import_dir, get_settings().batch_size, True)
+        run_naive(driver, database, folders["naive"], 500, 10.0)
+    finally:
+        for prefix in prefixes.values():
+            cleanup(driver, database, prefix)
+
+
 def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, workdir: Path,
-               naive_rows: int, naive_seconds: float, import_dir: Path | None) -> Result:
+               naive_rows: int, naive_seconds: float, import_dir: Path | None,
+               repeat: int = 1) -> Result:
     """Returns the measurements for one dataset size, leaving nothing behind in the graph.
 
     ``import_dir``: the local instance's import directory, for the LOAD CSV peer (None: skip it).
+    Ours and LOAD CSV load the same data ``repeat`` times, alternating which goes first; their
+    median seconds are compared.
     """
     prefixes = {"ours": f"bench-ours-{size}-", "naive": f"bench-naive-{size}-",
                 "load_csv": f"bench-loadcsv-{size}-"}
@@ -389,19 +448,17 @@ def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, w
         counts = generate(size, seed, folders[name], ties_per_stakeholder=ties, id_prefix=prefix)
     assert counts is not None
     batch_size = get_settings().batch_size
-    load_csv: tuple[float, float] | None = None
+    rounds: list[dict[str, float]] = []
     try:
-        start = time.perf_counter()
-        load_paths(driver, database, [folders["ours"]], batch_size=batch_size)
-        ours_seconds = time.perf_counter() - start
-        if import_dir is not None:
-            load_csv = run_load_csv(driver, database, folders["load_csv"], import_dir,
-                                    batch_size)
+        for n in range(repeat):
+            rounds.append(_round(driver, database, folders, prefixes, import_dir, batch_size,
+                                 ours_first=n % 2 == 0))
         done, naive_elapsed, sampled = run_naive(driver, database, folders["naive"], naive_rows,
                                                  naive_seconds)
     finally:
         for prefix in prefixes.values():
             cleanup(driver, database, prefix)
+    ours_seconds = statistics.median(r["ours_seconds"] for r in rounds)
     ours_rate = counts.rows / ours_seconds
     naive_rate = done / naive_elapsed if naive_elapsed else 0.0
     result = Result(
@@ -410,11 +467,13 @@ def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, w
         naive_rows=done, naive_seconds=round(naive_elapsed, 2),
         naive_rows_per_s=round(naive_rate), naive_sampled=sampled,
         ratio=round(ours_rate / naive_rate, 1) if naive_rate else float("inf"),
+        rounds=rounds,
     )
-    if load_csv is not None:
-        copy_seconds, csv_seconds = load_csv
+    if import_dir is not None:
+        csv_seconds = statistics.median(r["load_csv_seconds"] for r in rounds)
         csv_rate = counts.rows / csv_seconds
-        result.load_csv_copy_seconds = round(copy_seconds, 2)
+        result.load_csv_copy_seconds = round(
+            statistics.median(r["load_csv_copy_seconds"] for r in rounds), 2)
         result.load_csv_seconds = round(csv_seconds, 2)
         result.load_csv_rows_per_s = round(csv_rate)
         result.ratio_load_csv = round(ours_rate / csv_rate, 2)
@@ -426,7 +485,7 @@ def print_table(results: list[Result]) -> None:
     """Prints the side-by-side table."""
     head = (f"{'stakeholders':>12} {'rows':>9} {'ours s':>8} {'ours rows/s':>12} "
             f"{'naive rows':>11} {'naive s':>8} {'naive rows/s':>13} {'ours/naive':>10} "
-            f"{'LOAD CSV s':>10} {'LOAD CSV rows/s':>15} {'ours/LOAD CSV':>13}")
+            f"{'LOAD CSV s':>10} {'LOAD CSV rows/s':>15} {'ours/LOAD CSV':>13} {'load':>5}")
     print(head)
     print("-" * len(head))
     for r in results:
@@ -436,11 +495,13 @@ def print_table(results: list[Result]) -> None:
                 else f"{'-':>10} {'-':>15} {'-':>13}")
         print(f"{r.stakeholders:>12,} {r.rows:>9,} {r.ours_seconds:>8.1f} "
               f"{r.ours_rows_per_s:>12,} {r.naive_rows:>10,}{mark} {r.naive_seconds:>8.1f} "
-              f"{r.naive_rows_per_s:>13,} {r.ratio:>9.1f}x {peer}")
+              f"{r.naive_rows_per_s:>13,} {r.ratio:>9.1f}x {peer} {r.load_average_1m:>5.2f}")
     if any(r.naive_sampled for r in results):
         print("* naive loop measured on a consistent sample of the same dataset (whole "
               "organisation clusters and every row referring only to them), time-boxed; "
               "its rate is compared.")
+    print("ours s and LOAD CSV s: medians of the rounds; load: 1-minute load average when the "
+          "size finished.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -456,6 +517,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop the naive loop after this long")
     parser.add_argument("--no-load-csv", action="store_true",
                         help="skip the LOAD CSV peer (it always is against a remote server)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed rounds of ours and LOAD CSV per size (medians compared)")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="skip the untimed small load that warms the server up first")
     parser.add_argument("--no-write", action="store_true", help="do not write the JSON result")
     args = parser.parse_args(argv)
     # The driver logs every server notification (e.g. unknown property keys) as a warning.
@@ -475,12 +540,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         apply_schema(driver, database)
         info = machine(driver, database)
+        if not args.no_warm_up:
+            print("warming up: 1,000 stakeholders by each contender, untimed ...", flush=True)
+            warm_up(driver, database, workdir, import_dir)
         results = []
         for size in sizes:
-            print(f"size {size:,}: generating, loading (ours, LOAD CSV), naive loop ...",
-                  flush=True)
+            print(f"size {size:,}: generating, loading (ours, LOAD CSV) x{args.repeat}, "
+                  "naive loop ...", flush=True)
             results.append(bench_size(driver, database, size, args.seed, args.ties, workdir,
-                                      args.naive_rows, args.naive_seconds, import_dir))
+                                      args.naive_rows, args.naive_seconds, import_dir,
+                                      args.repeat))
+            for n, r in enumerate(results[-1].rounds, start=1):
+                peer = (f", LOAD CSV {r['load_csv_seconds']:.2f} s "
+                        f"(load {r['load_csv_load_average_1m']:.2f})"
+                        if "load_csv_seconds" in r else "")
+                print(f"  round {n}: ours {r['ours_seconds']:.2f} s "
+                      f"(load {r['ours_load_average_1m']:.2f}){peer}", flush=True)
         print()
         print_table(results)
         if len(results) > 1:
@@ -497,6 +572,10 @@ def main(argv: list[str] | None = None) -> int:
                 "machine": info,
                 "seed": args.seed,
                 "ties_per_stakeholder": args.ties,
+                "rounds": args.repeat,
+                "warm_up": not args.no_warm_up,
+                "compared": "median seconds of ours and of LOAD CSV over the rounds, which "
+                            "alternate which contender goes first",
                 "naive": {"max_rows": args.naive_rows, "max_seconds": args.naive_seconds,
                           "method": "one auto-commit MERGE per row through the driver"},
                 "load_csv": None if import_dir is None else {

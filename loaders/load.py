@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from neo4j import Driver
+from stakegraph.loaders.ahead import ahead
 from stakegraph.loaders.kinds import LOAD_ORDER
-from stakegraph.loaders.plan import plan
+from stakegraph.loaders.plan import plan_steps
 from stakegraph.loaders.problems import Problem, ValidationFailed
 from stakegraph.loaders.readers import SUFFIXES, RawTable, read_table
 from stakegraph.loaders.report import LoadReport
@@ -84,6 +85,9 @@ def read_and_check(
     for table in tables:
         records = check_table(table, default_project)
         dataset.problems.extend(table.problems)
+        if records and all(record.valid for record in records):
+            dataset.records.setdefault(table.kind, []).extend(records)
+            continue
         for record in records:
             chosen = dataset.records if record.valid else dataset.rejected
             chosen.setdefault(table.kind, []).append(record)
@@ -125,16 +129,33 @@ def load_paths(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     with _cyclic_gc_paused():
-        dataset = validate_paths(driver, database, paths, default_project=default_project)
-        report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
-        for kind in LOAD_ORDER:
-            if kind in dataset.records:
-                report.kind(kind).rows += len(dataset.records[kind])
-        for step in plan(dataset):
-            counts = run_step(driver, database, step, write=not dry_run,
-                              batch_size=batch_size, progress=progress)
-            kind_report = report.kind(step.kind)
-            (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
+        # The load's millions of objects are gone by the time the collector is back on (they
+        # are local to `_load`), so it has nothing left to scan.
+        return _load(driver, database, paths, dry_run=dry_run, batch_size=batch_size,
+                     progress=progress, default_project=default_project)
+
+
+def _load(
+    driver: Driver,
+    database: str,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool,
+    batch_size: int,
+    progress: Callable[[str, int, int], None] | None,
+    default_project: str | None,
+) -> LoadReport:
+    dataset = validate_paths(driver, database, paths, default_project=default_project)
+    report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
+    for kind in LOAD_ORDER:
+        if kind in dataset.records:
+            report.kind(kind).rows += len(dataset.records[kind])
+    # The rows of later steps are built while Neo4j writes the earlier ones.
+    for step in ahead(plan_steps(dataset)):
+        counts = run_step(driver, database, step, write=not dry_run,
+                          batch_size=batch_size, progress=progress)
+        kind_report = report.kind(step.kind)
+        (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
     return report
 
 

@@ -2,10 +2,18 @@
 
 Derived values are made here: assessment and observation ids, the quadrant, the relationship
 type of a membership, a tie or an activity link, and the default tie weight.
+
+A step's rows come in groups that one statement writes: the same stakeholder kind or
+relationship type and the same properties (a file that lacks a column leaves that property
+alone, so rows of different files can differ). A row is a list, ``[id, *values]`` for nodes
+and ``[start, end, *values]`` for relationships, the values in the order of the group's
+``props``, dates as ISO text that the statement turns back into dates: lists and text go over
+Bolt several times faster than maps and date objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -14,9 +22,9 @@ from typing import Any
 from stakegraph.loaders.cypher import NodeTarget, RelTarget
 from stakegraph.loaders.kinds import LINK_WORDS, LOAD_ORDER, TIE_WORDS, kind_spec
 from stakegraph.loaders.validate import Dataset, Record
-from stakegraph.schema.model import Label, Rel, quadrant
+from stakegraph.schema.model import Label, PropType, Rel, quadrant
 
-Row = dict[str, Any]
+Row = list[Any]
 DEFAULT_WEIGHT = 1.0
 # What an activity link's note is stored as, per relationship type (see the model's props).
 _LINK_NOTE: dict[Rel, str | None] = {
@@ -27,31 +35,33 @@ _LINK_NOTE: dict[Rel, str | None] = {
 
 
 @dataclass(frozen=True)
+class Group:
+    """Rows that one statement writes: ``key`` is the stakeholder kind (nodes of a kind-labelled
+    target), the relationship type (relationships) or ""; ``props`` names the values that
+    follow the id (or start and end) in every row."""
+
+    key: str
+    props: tuple[str, ...]
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
 class Step:
-    """One write step: a kind's nodes or relationships, with the rows for its statement."""
+    """One write step: a kind's nodes or relationships, in groups of rows."""
 
     kind: str
     target: NodeTarget | RelTarget
-    rows: list[Row]
+    groups: list[Group]
 
     @property
     def is_nodes(self) -> bool:
         """Returns whether this step writes nodes (else relationships)."""
         return isinstance(self.target, NodeTarget)
 
-
-@cache
-def _prop_columns(kind: str) -> tuple[tuple[str, str], ...]:
-    return tuple((c.name, c.prop) for c in kind_spec(kind).columns if c.prop is not None)
-
-
-def _props(record: Record, exclude: tuple[str, ...] = ()) -> Row:
-    values = record.values
-    return {
-        prop: values[name]
-        for name, prop in _prop_columns(record.kind)
-        if name in values and name not in exclude
-    }
+    @property
+    def size(self) -> int:
+        """Returns the number of rows of the step."""
+        return sum(len(group.rows) for group in self.groups)
 
 
 def assessment_id(stakeholder_id: str, project_id: str, day: date, assessor: str) -> str:
@@ -64,46 +74,150 @@ def observation_id(project_id: str, outcome_id: str, day: date) -> str:
     return f"{project_id}|{outcome_id}|{day.isoformat()}"
 
 
-def _node_row(record: Record) -> Row:
-    row: Row = {"id": record.values["id"], "props": _props(record)}
-    if record.kind == "stakeholders":
-        row["kind"] = record.values["kind"]
+@cache
+def _prop_columns(kind: str) -> tuple[tuple[str, str, bool], ...]:
+    """Returns (column, property, is a date) of the columns of ``kind`` that are stored as is."""
+    return tuple(
+        (c.name, c.prop, c.type is PropType.DATE)
+        for c in kind_spec(kind).columns
+        if c.prop is not None and c.name != "id"
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How the rows of one record shape (the columns it has) are laid out."""
+
+    props: tuple[str, ...]
+    columns: tuple[str, ...]
+    # Positions in ``columns`` that hold dates (sent as ISO text).
+    dates: tuple[int, ...]
+
+
+@cache
+def _layout(kind: str, present: frozenset[str]) -> _Layout:
+    chosen = [(n, p, d) for n, p, d in _prop_columns(kind) if n in present]
+    return _Layout(tuple(p for _, p, _ in chosen), tuple(n for n, _, _ in chosen),
+                   tuple(i for i, (_, _, d) in enumerate(chosen) if d))
+
+
+def _values(record: Record, layout: _Layout) -> Row:
+    values = record.values
+    row = [values[name] for name in layout.columns]
+    for i in layout.dates:
+        if row[i] is not None:
+            row[i] = row[i].isoformat()
     return row
 
 
-def _rel_row(record: Record, kinds: dict[str, str]) -> Row:
+class _Groups:
+    """Collects rows into groups by (key, props), in order of first appearance."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, tuple[str, ...]], Group] = {}
+
+    def add(self, key: str, props: tuple[str, ...], row: Row) -> None:
+        group = self._groups.get((key, props))
+        if group is None:
+            group = self._groups[key, props] = Group(key, props, [])
+        group.rows.append(row)
+
+    def all(self) -> list[Group]:
+        return list(self._groups.values())
+
+
+def _node_groups(kind: str, records: list[Record], by_kind: bool) -> list[Group]:
+    groups = _Groups()
+    shapes: dict[tuple[str, ...], _Layout] = {}
+    for record in records:
+        # Dict keys come in column order, so the key tuple names the record's shape.
+        shape = tuple(record.values)
+        layout = shapes.get(shape)
+        if layout is None:
+            layout = shapes[shape] = _layout(kind, frozenset(shape))
+        key = str(record.values["kind"]) if by_kind else ""
+        groups.add(key, layout.props, [record.values["id"], *_values(record, layout)])
+    return groups.all()
+
+
+RelRow = tuple[str, tuple[str, ...], Row]
+
+
+def _membership(record: Record, layout: _Layout, kinds: dict[str, str]) -> RelRow:
     v = record.values
-    props = _props(record)
-    if record.kind == "memberships":
-        person = kinds.get(str(v["member_id"])) == "person"
-        return {"start": v["member_id"], "end": v["organisation_id"],
-                "type": str(Rel.MEMBER_OF if person else Rel.PART_OF),
-                "props": props if person else {}}
-    if record.kind == "assessments":
-        props["id"] = assessment_id(v["stakeholder_id"], v["project_id"], v["date"],
-                                    v["assessor"])
-        props["quadrant"] = quadrant(v["interest"], v["impact"])
-        return {"start": v["stakeholder_id"], "end": v["project_id"],
-                "type": str(Rel.ASSESSED), "props": props}
-    if record.kind == "ties":
-        if props.get("weight") is None:
-            props["weight"] = DEFAULT_WEIGHT
-        return {"start": v["source_id"], "end": v["target_id"],
-                "type": str(TIE_WORDS[v["type"]]), "props": props}
-    if record.kind == "participation":
-        return {"start": v["stakeholder_id"], "end": v["activity_id"],
-                "type": str(Rel.PARTICIPATED_IN), "props": props}
-    if record.kind == "activity_links":
-        rel = LINK_WORDS[v["link"]][0]
-        note_prop = _LINK_NOTE[rel]
-        link_props = {note_prop: v["note"]} if note_prop and "note" in v else {}
-        return {"start": v["activity_id"], "end": v["target_id"], "type": str(rel),
-                "props": link_props}
-    if record.kind == "observations":
-        props["id"] = observation_id(v["project_id"], v["outcome_id"], v["date"])
-        return {"start": v["project_id"], "end": v["outcome_id"],
-                "type": str(Rel.OBSERVED), "props": props}
-    raise KeyError(record.kind)
+    ends = [v["member_id"], v["organisation_id"]]
+    if kinds.get(str(v["member_id"])) == "person":
+        return str(Rel.MEMBER_OF), layout.props, [*ends, *_values(record, layout)]
+    # An organisation's PART_OF carries no role or date (validation refuses them).
+    return str(Rel.PART_OF), (), ends
+
+
+def _assessment(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
+    v = record.values
+    row = [v["stakeholder_id"], v["project_id"], *_values(record, layout),
+           assessment_id(v["stakeholder_id"], v["project_id"], v["date"], v["assessor"]),
+           quadrant(v["interest"], v["impact"])]
+    return str(Rel.ASSESSED), (*layout.props, "id", "quadrant"), row
+
+
+def _tie(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
+    v = record.values
+    row = [v["source_id"], v["target_id"], *_values(record, layout)]
+    props = layout.props
+    if "weight" in props:
+        at = 2 + props.index("weight")
+        if row[at] is None:
+            row[at] = DEFAULT_WEIGHT
+    else:
+        props = (*props, "weight")
+        row.append(DEFAULT_WEIGHT)
+    return str(TIE_WORDS[v["type"]]), props, row
+
+
+def _participation(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
+    v = record.values
+    return (str(Rel.PARTICIPATED_IN), layout.props,
+            [v["stakeholder_id"], v["activity_id"], *_values(record, layout)])
+
+
+def _activity_link(record: Record, _layout: _Layout, __: dict[str, str]) -> RelRow:
+    v = record.values
+    rel = LINK_WORDS[v["link"]][0]
+    note_prop = _LINK_NOTE[rel]
+    ends = [v["activity_id"], v["target_id"]]
+    if note_prop and "note" in v:
+        return str(rel), (note_prop,), [*ends, v["note"]]
+    return str(rel), (), ends
+
+
+def _observation(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
+    v = record.values
+    row = [v["project_id"], v["outcome_id"], *_values(record, layout),
+           observation_id(v["project_id"], v["outcome_id"], v["date"])]
+    return str(Rel.OBSERVED), (*layout.props, "id"), row
+
+
+_REL_ROWS: dict[str, Callable[[Record, _Layout, dict[str, str]], RelRow]] = {
+    "memberships": _membership,
+    "assessments": _assessment,
+    "ties": _tie,
+    "participation": _participation,
+    "activity_links": _activity_link,
+    "observations": _observation,
+}
+
+
+def _rel_groups(kind: str, records: list[Record], kinds: dict[str, str]) -> list[Group]:
+    groups = _Groups()
+    make = _REL_ROWS[kind]
+    shapes: dict[tuple[str, ...], _Layout] = {}
+    for record in records:
+        shape = tuple(record.values)
+        layout = shapes.get(shape)
+        if layout is None:
+            layout = shapes[shape] = _layout(kind, frozenset(shape))
+        groups.add(*make(record, layout, kinds))
+    return groups.all()
 
 
 _REL_TARGETS: dict[str, RelTarget] = {
@@ -122,25 +236,25 @@ _REL_TARGETS: dict[str, RelTarget] = {
 def plan(dataset: Dataset) -> list[Step]:
     """Returns the write steps of a checked dataset: all nodes first, then relationships, each
     in the dependency order of the kinds."""
-    node_steps: list[Step] = []
-    rel_steps: list[Step] = []
+    return list(plan_steps(dataset))
+
+
+def plan_steps(dataset: Dataset) -> Iterator[Step]:
+    """Yields the steps of `plan` one by one, each built when it is asked for."""
+    for kind in LOAD_ORDER:
+        records = dataset.records.get(kind)
+        label = kind_spec(kind).label
+        if records and label is not None:
+            kind_labels = label is Label.STAKEHOLDER
+            yield Step(kind, NodeTarget(label, kind_labels=kind_labels),
+                       _node_groups(kind, records, kind_labels))
     for kind in LOAD_ORDER:
         records = dataset.records.get(kind)
         if not records:
             continue
-        label = kind_spec(kind).label
-        if label is not None:
-            node_steps.append(
-                Step(kind, NodeTarget(label, kind_labels=label is Label.STAKEHOLDER),
-                     [_node_row(r) for r in records])
-            )
         if kind == "activities":
-            rows = [{"start": r.values["id"], "end": r.values["project_id"],
-                     "type": str(Rel.FOR_PROJECT), "props": {}} for r in records]
-            rel_steps.append(Step(kind, _REL_TARGETS[kind], rows))
-        elif label is None:
-            kinds = dataset.stakeholder_kinds
-            rel_steps.append(
-                Step(kind, _REL_TARGETS[kind], [_rel_row(r, kinds) for r in records])
-            )
-    return node_steps + rel_steps
+            rows = [[r.values["id"], r.values["project_id"]] for r in records]
+            yield Step(kind, _REL_TARGETS[kind], [Group(str(Rel.FOR_PROJECT), (), rows)])
+        elif kind_spec(kind).label is None:
+            yield Step(kind, _REL_TARGETS[kind],
+                       _rel_groups(kind, records, dataset.stakeholder_kinds))

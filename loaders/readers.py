@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,33 @@ class RawRow:
     """One data row: where it is (spreadsheet row number or JSON path) and its cells by column."""
 
     where: int | str
-    cells: dict[str, Any]
+    cells: Mapping[str, Any]
+
+
+class CsvCells(Mapping[str, str]):
+    """The cells of one CSV row by column: the row's texts as the csv module gives them, and
+    the position of each column, shared by all rows of the file. The checker reads ``texts``
+    by position, which spares a dict per row of a large file."""
+
+    __slots__ = ("positions", "texts")
+
+    def __init__(self, positions: dict[str, int], texts: list[str]) -> None:
+        self.positions = positions
+        self.texts = texts
+
+    def __getitem__(self, name: str) -> str:
+        return self.texts[self.positions[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def as_dict(self) -> dict[str, str]:
+        """Returns the cells as a plain dict."""
+        texts = self.texts
+        return {name: texts[position] for name, position in self.positions.items()}
 
 
 @dataclass
@@ -118,21 +146,28 @@ def _read_csv(path: Path) -> RawTable:
     if not records:
         return table
     table.columns, table.problems = _normalise_header(path.name, list(records[0]))
-    width = len(table.columns)
-    for number, record in enumerate(records[1:], start=2):
-        # csv gives only strings: one join spares a check per cell.
-        if not "".join(record).strip():
+    columns = table.columns
+    width = len(columns)
+    # A column named twice keeps its last cell, as a dict built from the row would.
+    positions = {name: position for position, name in enumerate(columns)}
+    rows = table.rows
+    for number, record in enumerate(itertools.islice(records, 1, None), start=2):
+        # csv gives only strings: a first cell with text, or else one join, spares a check per
+        # cell.
+        if not (record and record[0].strip()) and not "".join(record).strip():
             continue
-        if len(record) > width:
+        size = len(record)
+        if size > width:
             extra = [v for v in record[width:] if v.strip()]
             if extra:
                 table.problems.append(
                     Problem(path.name, number, None, extra[0],
                             f"at most {width} cells, as many as header columns")
                 )
-        # A short row's missing trailing cells are empty cells, as a spreadsheet shows them.
-        padded = [*record, *[""] * (width - len(record))]
-        table.rows.append(RawRow(number, dict(zip(table.columns, padded, strict=False))))
+        elif size < width:
+            # A short row's missing trailing cells are empty cells, as a spreadsheet shows them.
+            record = [*record, *[""] * (width - size)]
+        rows.append(RawRow(number, CsvCells(positions, record)))
     return table
 
 

@@ -8,15 +8,16 @@ in neither the files nor the database, and the kind of the stakeholders referenc
 from __future__ import annotations
 
 import difflib
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from stakegraph.loaders.cells import BadCell, cell_parser, is_blank, shown
+from stakegraph.loaders.cells import BLANK, BadCell, cell_parser, shown
 from stakegraph.loaders.kinds import KINDS, LINK_WORDS, KindSpec, kind_spec
 from stakegraph.loaders.problems import Problem
-from stakegraph.loaders.readers import RawTable
+from stakegraph.loaders.readers import CsvCells, RawTable
 from stakegraph.schema.model import Label
 from stakegraph.schema.vocabulary import ENTITY_SCHEMES, schemes
 
@@ -100,47 +101,112 @@ def check_table(table: RawTable, default_project: str | None = None) -> list[Rec
             Problem(table.source, 1, name, None, f"a required column '{name}' in the header")
         )
     records = []
-    parsers = [(column, cell_parser(column)) for column in spec.columns]
+    present = set(table.columns)
+    # Per column: its parser, whether the table has it at all, whether `default_project` fills
+    # it, and whether a row must give it a value (a missing required column is reported once,
+    # at the header, not on every row).
+    plan = [
+        (column.name, cell_parser(column), column.name in present,
+         fills_project and column.name == _PROJECT_COLUMN,
+         column.required and column.name not in missing_columns)
+        for column in spec.columns
+    ]
+    # The common row has every column of the table and no blank or bad cell: it is parsed in
+    # one go, and only the other rows take the careful cell-by-cell path of `_check_cells`.
+    quick = [(name, parse_cell) for name, parse_cell, in_table, _, _ in plan if in_table]
+    quick_names = [name for name, _ in quick]
+    # Where a blank cell needs more than "the property is absent" (a required value, or the
+    # default project), the row takes the careful path.
+    careful = [fills or required for _, _, in_table, fills, required in plan if in_table]
+    filled = {name: default_project for name, _, in_table, fills, _ in plan
+              if fills and not in_table}
+    rules = _has_row_rules(spec)
+    all_columns_there = not missing_columns
+    source = table.source
+    by_position: list[tuple[int, Callable[[Any], Any]]] = []
+    positions: dict[str, int] | None = None
     for raw in table.rows:
-        values: dict[str, Any] = {}
-        good = True
-        for column, parse_cell in parsers:
-            if column.name not in raw.cells:
-                if fills_project and column.name == _PROJECT_COLUMN:
-                    values[column.name] = default_project
-                elif column.required and column.name not in missing_columns:
-                    # The table has the column but this row (a JSON object) lacks it.
-                    table.problems.append(
-                        Problem(table.source, raw.where, column.name, None,
-                                "a value (this column is required)")
-                    )
-                    good = False
-                continue
-            cell = raw.cells[column.name]
-            if is_blank(cell):
-                if fills_project and column.name == _PROJECT_COLUMN:
-                    values[column.name] = default_project
-                    continue
-                if column.required and column.name not in missing_columns:
-                    table.problems.append(
-                        Problem(table.source, raw.where, column.name, None,
-                                "a value (this column is required)")
-                    )
-                    good = False
-                values[column.name] = None
-                continue
-            try:
-                values[column.name] = parse_cell(cell)
-            except BadCell as exc:
-                table.problems.append(
-                    Problem(table.source, raw.where, column.name, shown(cell), str(exc))
-                )
-                good = False
-        if not _row_rules(spec, table, raw.where, values):
+        cells = raw.cells
+        try:
+            if type(cells) is CsvCells:
+                if cells.positions is not positions:  # the first row of a CSV file
+                    positions = cells.positions
+                    by_position = [(positions[name], parse_cell) for name, parse_cell in quick]
+                texts = cells.texts
+                parsed = [parse_cell(texts[i]) for i, parse_cell in by_position]
+            else:
+                parsed = [parse_cell(cells[name]) for name, parse_cell in quick]
+        except (KeyError, BadCell):
+            parsed = None
+        if parsed is not None and BLANK in parsed:
+            blanks = [i for i, value in enumerate(parsed) if value is BLANK]
+            if any(careful[i] for i in blanks):
+                parsed = None
+            else:
+                for i in blanks:
+                    parsed[i] = None
+        if parsed is not None:
+            values = dict(zip(quick_names, parsed, strict=True))
+            if filled:
+                values.update(filled)
+            good = True
+        else:
+            if type(cells) is CsvCells:
+                cells = cells.as_dict()
+            values, good = _check_cells(table, raw.where, cells, plan, default_project)
+        if rules and not _row_rules(spec, table, raw.where, values):
             good = False
-        records.append(Record(spec.name, table.source, raw.where, values,
-                              good and not missing_columns))
+        records.append(Record(spec.name, source, raw.where, values, good and all_columns_there))
     return records
+
+
+_CellPlan = list[tuple[str, Callable[[Any], Any], bool, bool, bool]]
+
+
+def _check_cells(table: RawTable, where: int | str, cells: Mapping[str, Any], plan: _CellPlan,
+                 default_project: str | None) -> tuple[dict[str, Any], bool]:
+    """Returns the values of one row and whether all its cells passed, appending a problem for
+    each cell that did not."""
+    values: dict[str, Any] = {}
+    good = True
+    for name, parse_cell, in_table, fills, required in plan:
+        cell = cells.get(name, _ABSENT) if in_table else _ABSENT
+        if cell is _ABSENT:
+            if fills:
+                values[name] = default_project
+            elif required:
+                # The table has the column but this row (a JSON object) lacks it.
+                table.problems.append(Problem(table.source, where, name, None,
+                                              "a value (this column is required)"))
+                good = False
+            continue
+        try:
+            value = parse_cell(cell)
+        except BadCell as exc:
+            table.problems.append(Problem(table.source, where, name, shown(cell), str(exc)))
+            good = False
+            continue
+        if value is BLANK:
+            if fills:
+                values[name] = default_project
+                continue
+            if required:
+                table.problems.append(Problem(table.source, where, name, None,
+                                              "a value (this column is required)"))
+                good = False
+            value = None
+        values[name] = value
+    return values, good
+
+
+# Stands for a cell a row does not have at all (unlike an empty one).
+_ABSENT = object()
+
+
+def _has_row_rules(spec: KindSpec) -> bool:
+    """Returns whether `_row_rules` checks anything for rows of ``spec``."""
+    return spec.name in ("ties", "memberships", "activity_links") or spec.label in (
+        Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE)
 
 
 _RESERVED_PREFIXES = tuple(f"{name}:" for name in schemes())
@@ -148,31 +214,37 @@ _RESERVED_PREFIXES = tuple(f"{name}:" for name in schemes())
 
 def _row_rules(spec: KindSpec, table: RawTable, where: int | str, values: dict[str, Any]) -> bool:
     """Applies the rules that span cells of one row; returns whether the row passed them."""
-
-    def problem(column: str, expected: str) -> bool:
-        table.problems.append(
-            Problem(table.source, where, column, shown(values.get(column)), expected)
-        )
-        return False
-
-    if spec.label in (Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE):
+    name = spec.name
+    if name == "ties":
+        source = values.get("source_id")
+        if source and source == values.get("target_id"):
+            return _rule_broken(table, where, values, "target_id",
+                                "a stakeholder other than the source (no self-ties)")
+    elif name == "memberships":
+        member = values.get("member_id")
+        if member and member == values.get("organisation_id"):
+            return _rule_broken(table, where, values, "organisation_id",
+                                "an organisation other than the member itself")
+    elif name == "activity_links":
+        if values.get("link") == "objective" and values.get("note"):
+            return _rule_broken(table, where, values, "note",
+                                "no note on an objective link (only strategy and outcome links)")
+    elif spec.label in (Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE):
         ident = values.get("id") or ""
         if ident.lower().startswith(_RESERVED_PREFIXES):
-            return problem(
-                "id", "a custom id without a shipped vocabulary prefix (eric:, proctor_outcome:, "
+            return _rule_broken(
+                table, where, values, "id",
+                "a custom id without a shipped vocabulary prefix (eric:, proctor_outcome:, "
                 "... already exist; link to them directly)",
             )
-    if spec.name == "ties" and values.get("source_id") and (
-        values.get("source_id") == values.get("target_id")
-    ):
-        return problem("target_id", "a stakeholder other than the source (no self-ties)")
-    if spec.name == "memberships" and values.get("member_id") and (
-        values.get("member_id") == values.get("organisation_id")
-    ):
-        return problem("organisation_id", "an organisation other than the member itself")
-    if spec.name == "activity_links" and values.get("link") == "objective" and values.get("note"):
-        return problem("note", "no note on an objective link (only strategy and outcome links)")
     return True
+
+
+def _rule_broken(table: RawTable, where: int | str, values: dict[str, Any], column: str,
+                 expected: str) -> bool:
+    table.problems.append(Problem(table.source, where, column, shown(values.get(column)),
+                                  expected))
+    return False
 
 
 def row_number(where: int | str | None) -> int:
@@ -196,25 +268,40 @@ def check_duplicates(dataset: Dataset) -> None:
     """Adds a problem for every record whose identity another record of its kind already has."""
     for kind in {*dataset.records, *dataset.rejected}:
         spec = kind_spec(kind)
-        first: dict[tuple[Any, ...], Record] = {}
-        records = sorted((*dataset.records.get(kind, ()), *dataset.rejected.get(kind, ())),
-                         key=_position)
+        rejected = dataset.rejected.get(kind, ())
+        records = [*dataset.records.get(kind, ()), *rejected]
+        # One table's records are in row order already; only a mix needs sorting, so that
+        # the first of two duplicates is the one earlier in the files.
+        if rejected or len({r.source for r in records}) > 1:
+            records.sort(key=_position)
+        names = spec.key
+        single = names[0] if len(names) == 1 else None
+        several = operator.itemgetter(*names)
+        first: dict[Any, Record] = {}
         for record in records:
-            if any(record.values.get(c) is None for c in spec.key):
-                continue  # a missing or unreadable key is reported already
-            key = key_of(spec, record.values)
-            if key in first:
-                seen = first[key]
+            key: Any
+            if single is not None:
+                key = record.values.get(single)
+                if key is None:
+                    continue  # a missing or unreadable key is reported already
+            else:
+                try:
+                    key = several(record.values)
+                except KeyError:
+                    continue  # the file lacks a key column: reported at its header
+                if None in key:
+                    continue
+            seen = first.setdefault(key, record)
+            if seen is not record:
                 where = f"row {seen.where}" + ("" if seen.source == record.source
                                                else f" of {seen.source}")
-                column = spec.key[-1] if len(spec.key) > 1 else spec.key[0]
+                column = names[-1] if len(names) > 1 else names[0]
+                parts = (key,) if single is not None else key
                 dataset.problems.append(
                     Problem(record.source, record.where, column,
-                            " | ".join(shown(k) for k in key),
-                            f"a unique {'/'.join(spec.key)} (already in {where})")
+                            " | ".join(shown(k) for k in parts),
+                            f"a unique {'/'.join(names)} (already in {where})")
                 )
-            else:
-                first[key] = record
 
 
 class Reference(NamedTuple):
@@ -227,24 +314,25 @@ class Reference(NamedTuple):
     id: str
 
 
-def references(dataset: Dataset) -> list[Reference]:
-    """Returns every reference to a node id that the records make."""
+def undefined_references(dataset: Dataset, defined: dict[Label, set[str]]) -> list[Reference]:
+    """Returns every reference the records make to a node id that ``defined`` (the ids the
+    files give each label) does not hold."""
     found = []
     for kind in {*dataset.records, *dataset.rejected}:
         spec = kind_spec(kind)
-        ref_columns = [(c.name, c.ref) for c in spec.columns if c.ref is not None]
+        ref_columns = [(c.name, c.ref, defined[c.ref]) for c in spec.columns if c.ref is not None]
+        links = kind == "activity_links"
         # Rows with other problems are checked too, so every problem is reported at once.
         for record in (*dataset.records.get(kind, ()), *dataset.rejected.get(kind, ())):
             values = record.values
-            for name, label in ref_columns:
+            for name, label, ids in ref_columns:
                 value = values.get(name)
-                if value is not None:
+                if value is not None and value not in ids:
                     found.append(Reference(record, name, label, str(value)))
-            if kind == "activity_links" and values.get("target_id") is not None and (
-                values.get("link") is not None
-            ):
-                found.append(Reference(record, "target_id", LINK_WORDS[values["link"]][1],
-                                       str(values["target_id"])))
+            if links and values.get("target_id") is not None and values.get("link") is not None:
+                label = LINK_WORDS[values["link"]][1]
+                if values["target_id"] not in defined[label]:
+                    found.append(Reference(record, "target_id", label, str(values["target_id"])))
     return found
 
 
@@ -268,8 +356,9 @@ def check_references(dataset: Dataset, look_up: LookUp) -> None:
     ``look_up(label, ids)`` returns which of ``ids`` exist in the graph with that label, each
     with its ``kind`` property (None for labels without one); it is called once per label.
     """
-    refs = references(dataset)
     defined = defined_ids(dataset)
+    # Only references to ids the files do not define need the graph (or a problem).
+    refs = undefined_references(dataset, defined)
     for record in (*dataset.records.get("stakeholders", ()),
                    *dataset.rejected.get("stakeholders", ())):
         if record.values.get("id") is not None and record.values.get("kind") is not None:

@@ -17,11 +17,50 @@
 // :param tie_types => []
 
 MATCH (ego:Stakeholder {id: $stakeholder})
-MATCH route = ANY SHORTEST (ego)
-      (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
-        WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,5}
-      (other:Stakeholder)
-WHERE other <> ego AND length(route) <= $hops
+// A path bound must be a literal, and filtering on length(route) afterwards would first find
+// the shortest route to everyone within 5 ties (tens of thousands in a large graph) to keep a
+// few dozen. So there is one branch per number of hops, and only the one matching $hops runs.
+CALL (ego) {
+  WITH ego WHERE $hops = 1
+  MATCH route = ANY SHORTEST (ego)
+        (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+          WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,1}
+        (other:Stakeholder)
+  WHERE other <> ego
+  RETURN route, other
+  UNION ALL
+  WITH ego WHERE $hops = 2
+  MATCH route = ANY SHORTEST (ego)
+        (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+          WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,2}
+        (other:Stakeholder)
+  WHERE other <> ego
+  RETURN route, other
+  UNION ALL
+  WITH ego WHERE $hops = 3
+  MATCH route = ANY SHORTEST (ego)
+        (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+          WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,3}
+        (other:Stakeholder)
+  WHERE other <> ego
+  RETURN route, other
+  UNION ALL
+  WITH ego WHERE $hops = 4
+  MATCH route = ANY SHORTEST (ego)
+        (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+          WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,4}
+        (other:Stakeholder)
+  WHERE other <> ego
+  RETURN route, other
+  UNION ALL
+  WITH ego WHERE $hops = 5
+  MATCH route = ANY SHORTEST (ego)
+        (()-[tie:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-()
+          WHERE size($tie_types) = 0 OR type(tie) IN $tie_types){1,5}
+        (other:Stakeholder)
+  WHERE other <> ego
+  RETURN route, other
+}
 RETURN other.id AS id,
        other.name AS name,
        other.kind AS kind,

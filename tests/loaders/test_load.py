@@ -117,6 +117,36 @@ def test_changes_are_updates_and_a_changed_kind_swaps_the_label(
     assert act["mode"] == "in_person" and act["projects"] == [f"{scratch}pilot"]
 
 
+def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(
+    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+) -> None:
+    load_paths(driver, database, [write_files()])
+    # In one batch each: a tie and a stakeholder left as they are, one changed, one new.
+    mixed = write_files({
+        "ties.csv": BASE["ties.csv"].replace("trusts,2,2025-01-10", "trusts,4,2025-01-11")
+        + "{p}bob,{p}clinic,referred,,2025-03-01,\n",
+        "stakeholders.csv": BASE["stakeholders.csv"].replace("Hill Clinic", "Hill Surgery")
+        + "{p}cat,Cat Reed,person,,,,,,,,\n",
+    })
+    report = load_paths(driver, database, [mixed], batch_size=100)
+    assert report.kinds["ties"].relationships.as_dict() == {
+        "created": 1, "updated": 1, "unchanged": 2}
+    assert report.kinds["stakeholders"].nodes.as_dict() == {
+        "created": 1, "updated": 1, "unchanged": 4}
+    trusts = _one(driver, database, "MATCH (:Stakeholder {id: $a})-[r:TRUSTS]->() RETURN r",
+                  a=f"{scratch}ann")["r"]
+    assert trusts["weight"] == 4.0 and trusts["date"].to_native() == date(2025, 1, 11)
+    referred = _one(driver, database, "MATCH (:Stakeholder {id: $a})-[r:REFERRED]->(b) "
+                    "RETURN r, b.id AS b", a=f"{scratch}bob")
+    assert referred["b"] == f"{scratch}clinic" and referred["r"]["weight"] == 1.0
+    assert referred["r"]["date"].to_native() == date(2025, 3, 1)
+    cat = _one(driver, database, "MATCH (s:Stakeholder {id: $id}) RETURN labels(s) AS l",
+               id=f"{scratch}cat")
+    assert sorted(cat["l"]) == ["Person", "Stakeholder"]
+    again = load_paths(driver, database, [mixed], batch_size=100)
+    assert not again.changed
+
+
 def test_a_dry_run_reports_and_writes_nothing(
     write_files: WriteFiles, driver: Driver, database: str, scratch: str,
     nodes_under: Callable[[str], int], take_snapshot: Snapshot,
