@@ -35,6 +35,7 @@ from stakegraph.api.validation import (
     properties,
 )
 from stakegraph.loaders.kinds import KINDS, TIE_WORDS, kind_spec
+from stakegraph.loaders.plan import assessment_id
 from stakegraph.schema.model import Kind, Label, Rel, quadrant
 from strawberry import UNSET, Info
 
@@ -516,7 +517,7 @@ class Mutation(PrivacyMutation):
         stakeholder, project = row["stakeholder_id"], row["project_id"]
         props = properties("assessments", row)
         props["quadrant"] = quadrant(props["interest"], props["impact"])
-        props["id"] = f"{stakeholder}|{project}|{props['date'].isoformat()}|{props['assessor']}"
+        props["id"] = assessment_id(stakeholder, project, props["date"], props["assessor"])
 
         async def work(tx: Tx) -> Row:
             await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [stakeholder])
@@ -551,8 +552,6 @@ class Mutation(PrivacyMutation):
         context = require(info, Role.EDITOR)
         row = clean_row("ties", _values(input))
         source, target = row["source_id"], row["target_id"]
-        if source == target:
-            raise invalid("targetId", "a stakeholder cannot be tied to itself")
         rel = TIE_WORDS[row["type"]]
         props = properties("ties", row)
         props.setdefault("weight", 1.0)

@@ -20,6 +20,7 @@ from typing import Any
 from stakegraph.api.errors import ApiError, invalid
 from stakegraph.loaders.cells import BadCell, is_blank, parse, shown
 from stakegraph.loaders.kinds import Column, kind_spec
+from stakegraph.loaders.validate import row_problem
 from strawberry import UNSET
 
 # A network caller's text value is capped (files have no such cap: their reader is trusted).
@@ -102,7 +103,14 @@ def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) ->
     missing = [c.name for c in spec.columns if c.required and row.get(c.name) is None]
     if missing:
         raise invalid(camel(missing[0]), "is required")
-    return {k: v for k, v in row.items() if v is not None}
+    row = {k: v for k, v in row.items() if v is not None}
+    # The loader's rules across cells of a row (no self-ties, no custom id in a shipped
+    # vocabulary's namespace...) apply to what a create would write.
+    broken = row_problem(spec, row)
+    if broken is not None:
+        column, expected = broken
+        raise _refused(camel(column), row.get(column), expected)
+    return row
 
 
 def properties(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:

@@ -212,32 +212,38 @@ def _has_row_rules(spec: KindSpec) -> bool:
 _RESERVED_PREFIXES = tuple(f"{name}:" for name in schemes())
 
 
-def _row_rules(spec: KindSpec, table: RawTable, where: int | str, values: dict[str, Any]) -> bool:
-    """Applies the rules that span cells of one row; returns whether the row passed them."""
+def row_problem(spec: KindSpec, values: dict[str, Any]) -> tuple[str, str] | None:
+    """Returns (column, what was expected) for the first rule spanning cells of one row that
+    ``values`` break, or None. The loaders and the API's mutations both apply it."""
     name = spec.name
     if name == "ties":
         source = values.get("source_id")
         if source and source == values.get("target_id"):
-            return _rule_broken(table, where, values, "target_id",
-                                "a stakeholder other than the source (no self-ties)")
+            return "target_id", "a stakeholder other than the source (no self-ties)"
     elif name == "memberships":
         member = values.get("member_id")
         if member and member == values.get("organisation_id"):
-            return _rule_broken(table, where, values, "organisation_id",
-                                "an organisation other than the member itself")
+            return "organisation_id", "an organisation other than the member itself"
     elif name == "activity_links":
         if values.get("link") == "objective" and values.get("note"):
-            return _rule_broken(table, where, values, "note",
-                                "no note on an objective link (only strategy and outcome links)")
+            return "note", "no note on an objective link (only strategy and outcome links)"
     elif spec.label in (Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE):
         ident = values.get("id") or ""
         if ident.lower().startswith(_RESERVED_PREFIXES):
-            return _rule_broken(
-                table, where, values, "id",
+            return (
+                "id",
                 "a custom id without a shipped vocabulary prefix (eric:, proctor_outcome:, "
                 "... already exist; link to them directly)",
             )
-    return True
+    return None
+
+
+def _row_rules(spec: KindSpec, table: RawTable, where: int | str, values: dict[str, Any]) -> bool:
+    """Applies the rules that span cells of one row; returns whether the row passed them."""
+    broken = row_problem(spec, values)
+    if broken is None:
+        return True
+    return _rule_broken(table, where, values, *broken)
 
 
 def _rule_broken(table: RawTable, where: int | str, values: dict[str, Any], column: str,

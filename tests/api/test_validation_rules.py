@@ -27,7 +27,7 @@ from stakegraph.loaders.cells import BadCell, is_blank, parse
 from stakegraph.loaders.kinds import KINDS, LINK_WORDS, TIE_WORDS, Column, kind_spec
 from stakegraph.loaders.plan import DEFAULT_WEIGHT
 from stakegraph.loaders.readers import RawRow, RawTable
-from stakegraph.loaders.validate import check_table
+from stakegraph.loaders.validate import check_table, row_problem
 from stakegraph.schema.model import Label, PropType, Rel
 from stakegraph.schema.vocabulary import scheme
 
@@ -608,3 +608,36 @@ def test_refusals_quote_the_loader(clients: dict[str, Client], scratch: str) -> 
     assert [(e["message"], e["extensions"]["field"]) for e in body["errors"]] == [
         ('id: expected an id of at most 200 printable characters, got "p\\u0001q"', "id")
     ]
+
+
+def test_rules_across_a_row_are_the_loader_s(
+    clients: dict[str, Client], driver: Driver, database: str, scratch: str
+) -> None:
+    """A custom strategy, outcome or objective may not take a shipped vocabulary's namespace,
+    and a tie may not join a stakeholder to itself: the loader's own row rules, same words."""
+    c = clients["editor"]
+    for mutation, kind in (("createStrategy", "strategies"), ("createOutcome", "outcomes"),
+                           ("createObjective", "objectives")):
+        reserved = {"id": "eric:" + scratch + "x", "name": "Mine"}
+        expected = row_problem(kind_spec(kind), reserved)
+        assert expected is not None
+        body = c.post(f"mutation($i: EntityInput!) {{ {mutation}(input: $i) {{ id }} }}",
+                      {"i": reserved})
+        assert [e["extensions"]["field"] for e in body["errors"]] == ["id"]
+        assert body["errors"][0]["message"] == (
+            f'id: expected {expected[1]}, got "{reserved["id"]}"'
+        )
+    driver.execute_query("CREATE (:Stakeholder:Person {id: $s, name: 'Self', kind: 'person'})",
+                         s=scratch + "self", database_=database)
+    body = c.post("mutation($i: TieInput!) { addTie(input: $i) { weight } }",
+                  {"i": {"type": "TRUSTS", "sourceId": scratch + "self",
+                         "targetId": scratch + "self"}})
+    assert [e["message"] for e in body["errors"]] == [
+        f'targetId: expected a stakeholder other than the source (no self-ties), '
+        f'got "{scratch}self"'
+    ]
+    written, _, _ = driver.execute_query(
+        "MATCH (n) WHERE n.id STARTS WITH 'eric:' + $p OR (n.id = $s AND EXISTS { (n)--() }) "
+        "RETURN count(n) AS n", p=scratch, s=scratch + "self", database_=database,
+    )
+    assert written[0]["n"] == 0
