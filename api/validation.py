@@ -108,8 +108,8 @@ def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) ->
     # vocabulary's namespace...) apply to what a create would write.
     broken = row_problem(spec, row)
     if broken is not None:
-        column, expected = broken
-        raise _refused(camel(column), row.get(column), expected)
+        where, expected = broken
+        raise _refused(camel(where), row.get(where), expected)
     return row
 
 
