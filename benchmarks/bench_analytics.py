@@ -33,15 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from bench_support import delete_prefix, server_version
 from neo4j import Driver
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.queries.analytics import centrality as cen
 from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.analytics.projection import Scope, project_network
-from stakegraph.queries.analytics.writeback import new_run, write_scores
+from stakegraph.queries.analytics.writeback import drop_run, new_run, write_scores
 from stakegraph.schema.apply import apply_schema
-from stakegraph.schema.model import Label, Rel
+from stakegraph.schema.model import Label
 
 from stakegraph.db import open_driver
 from stakegraph.settings import get_settings
@@ -152,39 +153,28 @@ def warm_up() -> None:
 
 def cleanup(driver: Driver, database: str, prefix: str) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
-    deleted = 0
-    with driver.session(database=database) as session:
-        # A run holds one SCORED per stakeholder: too many to delete with its node at once.
-        session.run(
-            f"MATCH (r:{Label.ANALYTICS_RUN})-[x:{Rel.SCORED}]->() WHERE r.id STARTS WITH $prefix "
-            "CALL (x) { DELETE x } IN TRANSACTIONS OF 10000 ROWS",
-            prefix=prefix,
-        ).consume()
-        for label in (Label.ANALYTICS_RUN, Label.STAKEHOLDER, Label.PROJECT, Label.ACTIVITY):
-            summary = session.run(
-                f"MATCH (n:{label}) WHERE n.id STARTS WITH $prefix "
-                "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS",
-                prefix=prefix,
-            ).consume()
-            deleted += summary.counters.nodes_deleted
-    return deleted
+    runs, _, _ = driver.execute_query(
+        f"MATCH (r:{Label.ANALYTICS_RUN}) WHERE r.id STARTS WITH $prefix RETURN r.id AS id",
+        prefix=prefix, database_=database,
+    )
+    for run in runs:  # each with its SCORED relationships, as `stakegraph analyse` drops one
+        drop_run(driver, database, run["id"])
+    return len(runs) + delete_prefix(driver, database, prefix, (Label.STAKEHOLDER,
+                                                                Label.PROJECT, Label.ACTIVITY))
 
 
 def machine(driver: Driver, database: str) -> dict[str, Any]:
     """Returns what the figures depend on: CPUs, Python, library and Neo4j versions."""
     import igraph
 
-    record = driver.execute_query(
-        "CALL dbms.components() YIELD name, versions, edition "
-        "RETURN name, versions[0] AS version, edition", database_=database,
-    ).records[0]
+    name, server, edition = server_version(driver, database)
     return {
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "igraph": igraph.__version__,
         "networkx": nx.__version__,
-        "neo4j": f"{record['name']} {record['version']} {record['edition']}",
+        "neo4j": f"{name} {server} {edition}",
     }
 
 

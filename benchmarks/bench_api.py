@@ -34,7 +34,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_support import delete_prefix, free_port, server_version
 from neo4j import AsyncGraphDatabase
 from stakegraph.api.keystore import create_key
 from stakegraph.loaders.generate import generate
@@ -185,12 +185,6 @@ def neo4j_pid() -> int | None:
         return int(pid_file.read_text().strip())
     except (OSError, ValueError):
         return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -403,12 +397,10 @@ def versions() -> dict[str, str]:
             out[extra] = version(extra)
         except Exception:  # optional speed-ups: absent is a fact worth recording too
             out[extra] = "absent"
-    with open_driver(get_settings()) as driver:
-        records, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD name, versions, edition "
-            "RETURN versions[0] AS v, edition AS e"
-        )
-    out["neo4j-server"] = f"{records[0]['v']} {records[0]['e']}"
+    settings = get_settings()
+    with open_driver(settings) as driver:
+        _, server, edition = server_version(driver, settings.neo4j_database)
+    out["neo4j-server"] = f"{server} {edition}"
     lock = PEER_DIR / "package-lock.json"
     if lock.exists():
         packages = json.loads(lock.read_text())["packages"]
@@ -548,12 +540,12 @@ def main() -> None:
 
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        port = _free_port()
+        port = free_port()
         processes.append(start_ours(port, args.workers))
         targets = [Target("stakegraph", f"http://127.0.0.1:{port}/graphql",
                           {"X-API-Key": key}, LOOKUP, NESTED, processes[-1].pid)]
         if args.peer:
-            peer_port = _free_port()
+            peer_port = free_port()
             processes.append(start_peer(peer_port))
             targets.append(Target("peer", f"http://127.0.0.1:{peer_port}/", {},
                                   PEER_LOOKUP, PEER_NESTED, processes[-1].pid))
@@ -570,12 +562,7 @@ def main() -> None:
         driver.execute_query("MATCH (k:ApiKey {id: $id}) DELETE k", id=info.id,
                              database_=database)
         if not args.keep:
-            # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run.
-            with driver.session(database=database) as session:
-                session.run(
-                    "MATCH (n) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } "
-                    "IN TRANSACTIONS OF 5000 ROWS", p=prefix,
-                ).consume()
+            delete_prefix(driver, database, prefix, batch=5000)
         driver.close()
 
     def cell(query: str, server: str, clients: int) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
+from bench_support import delete_prefix, server_version
 from neo4j import Driver, Session
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
@@ -337,16 +338,8 @@ def run_load_csv(driver: Driver, database: str, folder: Path, import_dir: Path,
 # ----------------------------------------------------------------------------- bookkeeping
 def cleanup(driver: Driver, database: str, prefix: str) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
-    deleted = 0
-    with driver.session(database=database) as session:
-        for label in (Label.STAKEHOLDER, Label.PROJECT, Label.ACTIVITY):
-            summary = session.run(
-                f"MATCH (n:{label}) WHERE n.id STARTS WITH $prefix "
-                "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS",
-                prefix=prefix,
-            ).consume()
-            deleted += summary.counters.nodes_deleted
-    return deleted
+    return delete_prefix(driver, database, prefix, (Label.STAKEHOLDER, Label.PROJECT,
+                                                     Label.ACTIVITY))
 
 
 def _installed(distribution: str) -> str | None:
@@ -358,10 +351,7 @@ def _installed(distribution: str) -> str | None:
 
 def machine(driver: Driver, database: str) -> dict[str, Any]:
     """Returns what the figures depend on: CPUs, Python, Neo4j version, edition and memory."""
-    record = driver.execute_query(
-        "CALL dbms.components() YIELD name, versions, edition "
-        "RETURN name, versions[0] AS version, edition", database_=database,
-    ).records[0]
+    name, server, edition = server_version(driver, database)
     settings = get_settings()
     memory = ({"heap": settings.heap, "pagecache": settings.pagecache}
               if settings.uses_local_neo4j else "remote server")
@@ -369,7 +359,7 @@ def machine(driver: Driver, database: str) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "neo4j": f"{record['name']} {record['version']} {record['edition']}",
+        "neo4j": f"{name} {server} {edition}",
         "neo4j_driver": neo4j.__version__,
         "neo4j_rust_ext": _installed("neo4j-rust-ext"),
         "neo4j_memory": memory,

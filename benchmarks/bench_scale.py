@@ -37,6 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench_support import delete_prefix, server_version
 from neo4j import Driver, RoutingControl
 from stakegraph.api.cypher import by_ids
 from stakegraph.loaders.generate import generate
@@ -151,11 +152,7 @@ def measure_size(driver: Driver, database: str, size: int, args: argparse.Namesp
         print(f"{size:>8} {name:17} median {row['median_ms']:8.2f} ms  p95 {row['p95_ms']:8.2f}"
               f" ms  rows {row['mean_rows']:8.1f}  load {row['load_average_1m']:.2f}", flush=True)
     if not args.keep:
-        with driver.session(database=database) as session:
-            session.run(
-                "MATCH (n) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } "
-                "IN TRANSACTIONS OF 5000 ROWS", p=prefix,
-            ).consume()
+        delete_prefix(driver, database, prefix, batch=5000)
     return out
 
 
@@ -182,9 +179,7 @@ def main() -> None:
             rows += measure_size(driver, database, size, args, like)
             if like is None:
                 like = next(r["assessed_stakeholders"] for r in rows if r["call"] == "quadrants")
-        server, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e"
-        )
+        _, server, edition = server_version(driver, database)
     small, large = min(args.sizes), max(args.sizes)
     ratios = []
     for name in ("lookup", "ego", "quadrants", "quadrants-busiest"):
@@ -209,7 +204,7 @@ def main() -> None:
                     "platform": platform.platform(), "loadavg_before": load_before,
                     "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
         "versions": {"neo4j-driver": version("neo4j"),
-                     "neo4j-server": f"{server[0]['v']} {server[0]['e']}"},
+                     "neo4j-server": f"{server} {edition}"},
         "through": "library on the sync driver (no HTTP/GraphQL)",
         "rows": rows,
         "ratios_largest_over_smallest": ratios,

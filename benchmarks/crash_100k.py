@@ -23,18 +23,8 @@ from fault_support import crash_run, driver_for, private_settings  # noqa: E402
 from stakegraph.schema.apply import apply_schema  # noqa: E402
 
 from stakegraph.localdb import instance  # noqa: E402
-from stakegraph.localdb.instance import _port_open  # noqa: E402
+from stakegraph.localdb.instance import free_port  # noqa: E402
 from stakegraph.settings import get_settings  # noqa: E402
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    assert not _port_open(port)
-    return port
 
 
 def main() -> int:
@@ -44,7 +34,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=5_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="crash100k-") as tmp:
-        settings = private_settings(Path(tmp) / "home", _free_port(), _free_port(),
+        settings = private_settings(Path(tmp) / "home", free_port(), free_port(),
                                     get_settings().cache_dir)
         began = time.monotonic()
         instance.start(settings)

@@ -92,6 +92,14 @@ def _is_our_process(pid: int) -> bool:
     return MAIN_CLASS.encode() in cmdline
 
 
+def free_port() -> int:
+    """Returns a TCP port on 127.0.0.1 that nothing listens on right now (for private
+    instances and servers of tests and benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def _port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from support import free_port
+
+from stakegraph.localdb.instance import free_port
 
 JWT_KEY = "test-secret-for-hs256-tokens-0123456789"
 JWT_ISSUER = "https://issuer.test"

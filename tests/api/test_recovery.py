@@ -23,9 +23,9 @@ from api_support import (
     start_server,
     stop_server,
 )
-from support import free_port
 
 from stakegraph.localdb import instance
+from stakegraph.localdb.instance import free_port
 from stakegraph.settings import Settings
 
 QUERY = "{ stakeholders(first: 1) { totalCount } }"

@@ -7,7 +7,7 @@ import subprocess
 import time
 import urllib.request
 
-from support import free_port
+from stakegraph.localdb.instance import free_port
 
 
 def test_up_applies_the_schema_and_serves_the_api(cli_env: dict[str, str]) -> None:

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fault_support import driver_for, private_settings
 from stakegraph.schema.apply import apply_schema
-from support import free_port
 
 from stakegraph.localdb import instance
+from stakegraph.localdb.instance import free_port
 from stakegraph.settings import Settings
 
 

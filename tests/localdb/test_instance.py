@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import free_port
 
 from stakegraph.errors import StakegraphError
 from stakegraph.localdb import instance
+from stakegraph.localdb.instance import free_port
 from stakegraph.settings import Settings
 
 
