@@ -30,14 +30,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from stakegraph.db import SERVER_COMPONENTS
 from stakegraph.settings import Settings, get_settings
 
 log = logging.getLogger("stakegraph.api")
 
-_COMPONENTS = (
-    "CALL dbms.components() YIELD name, versions, edition "
-    "RETURN name, versions[0] AS version, edition"
-)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -107,7 +104,7 @@ async def health(request: Request) -> JSONResponse:
     try:
         records, _, _ = await asyncio.wait_for(
             driver.execute_query(
-                _COMPONENTS, database_=settings.neo4j_database, routing_=RoutingControl.READ
+                SERVER_COMPONENTS, database_=settings.neo4j_database, routing_=RoutingControl.READ
             ),
             timeout=settings.api_db_timeout_s * 2,
         )

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from stakegraph.schema.constraints import FULLTEXT_INDEX
-from stakegraph.schema.model import Label, PropType, Rel, node_spec, rel_spec
+from stakegraph.schema.model import NODES, Label, PropType, Rel, node_spec, rel_spec
 
-# Kinds of stakeholder have no id constraint of their own: Stakeholder's is the index to use.
-_INDEXED_BY = {
-    Label.PERSON: Label.STAKEHOLDER,
-    Label.GROUP: Label.STAKEHOLDER,
-    Label.ORGANISATION: Label.STAKEHOLDER,
-}
+# An extra label (a kind of stakeholder) has no id constraint of its own: its base label's
+# (Stakeholder's) is the index to use, and its properties are the base label's.
+_INDEXED_BY = {extra: spec.label for spec in NODES for extra in spec.extra_labels}
 
 
 def _dates_as_text(var: str, names: Iterable[str]) -> str:

@@ -1,5 +1,6 @@
 """What the benchmarks share: a free port, the Neo4j server's version, deleting what a run
-loaded. The benchmarks run as scripts from this folder, so they import it by name."""
+loaded. The benchmarks run as scripts from this folder, so they import it by name; the first
+two live in the package and are passed on from here."""
 
 from __future__ import annotations
 
@@ -8,18 +9,10 @@ from collections.abc import Iterable
 from neo4j import Driver
 from stakegraph.schema.model import Label
 
+from stakegraph.db import server_version
 from stakegraph.localdb.instance import free_port
 
 __all__ = ["delete_prefix", "free_port", "server_version"]
-
-
-def server_version(driver: Driver, database: str) -> tuple[str, str, str]:
-    """Returns the Neo4j server's component name, version and edition."""
-    record = driver.execute_query(
-        "CALL dbms.components() YIELD name, versions, edition "
-        "RETURN name, versions[0] AS version, edition", database_=database,
-    ).records[0]
-    return record["name"], record["version"], record["edition"]
 
 
 def delete_prefix(

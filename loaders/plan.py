@@ -126,15 +126,26 @@ class _Groups:
         return list(self._groups.values())
 
 
-def _node_groups(kind: str, records: list[Record], by_kind: bool) -> list[Group]:
-    groups = _Groups()
+def _layouts(kind: str) -> Callable[[Record], _Layout]:
+    """Returns the layout of a record of ``kind``, made once per record shape."""
     shapes: dict[tuple[str, ...], _Layout] = {}
-    for record in records:
+
+    def layout_of(record: Record) -> _Layout:
         # Dict keys come in column order, so the key tuple names the record's shape.
         shape = tuple(record.values)
         layout = shapes.get(shape)
         if layout is None:
             layout = shapes[shape] = _layout(kind, frozenset(shape))
+        return layout
+
+    return layout_of
+
+
+def _node_groups(kind: str, records: list[Record], by_kind: bool) -> list[Group]:
+    groups = _Groups()
+    layout_of = _layouts(kind)
+    for record in records:
+        layout = layout_of(record)
         key = str(record.values["kind"]) if by_kind else ""
         groups.add(key, layout.props, [record.values["id"], *_values(record, layout)])
     return groups.all()
@@ -210,13 +221,9 @@ _REL_ROWS: dict[str, Callable[[Record, _Layout, dict[str, str]], RelRow]] = {
 def _rel_groups(kind: str, records: list[Record], kinds: dict[str, str]) -> list[Group]:
     groups = _Groups()
     make = _REL_ROWS[kind]
-    shapes: dict[tuple[str, ...], _Layout] = {}
+    layout_of = _layouts(kind)
     for record in records:
-        shape = tuple(record.values)
-        layout = shapes.get(shape)
-        if layout is None:
-            layout = shapes[shape] = _layout(kind, frozenset(shape))
-        groups.add(*make(record, layout, kinds))
+        groups.add(*make(record, layout_of(record), kinds))
     return groups.all()
 
 

@@ -44,6 +44,19 @@ def connection(settings: Settings) -> Connection:
     return Connection(local.uri, local.user, password, settings.neo4j_database)
 
 
+# The server's name, version and edition: what the health check and the benchmarks report.
+SERVER_COMPONENTS = (
+    "CALL dbms.components() YIELD name, versions, edition "
+    "RETURN name, versions[0] AS version, edition"
+)
+
+
+def server_version(driver: Driver, database: str) -> tuple[str, str, str]:
+    """Returns the Neo4j server's component name, version and edition."""
+    record = driver.execute_query(SERVER_COMPONENTS, database_=database).records[0]
+    return record["name"], record["version"], record["edition"]
+
+
 def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
     """Returns a connected synchronous driver, or raises a one-line error saying what to do."""
     conn = connection(settings)
