@@ -10,7 +10,6 @@ event loop never waits on a computation. Definitions and normalisations are thos
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -125,6 +124,7 @@ def _network(rows: Sequence[Row], weighted: bool) -> Any:
 def compute_influence(rows: Sequence[Row], weighted: bool) -> Computed:
     """Returns every stakeholder's scores (unsorted) on the network of projection rows."""
     from stakegraph.queries.analytics import centrality as cen
+    from stakegraph.queries.analytics.run import score_rows
 
     net = _network(rows, weighted)
     degree = cen.degree(net)
@@ -142,11 +142,7 @@ def compute_influence(rows: Sequence[Row], weighted: bool) -> Computed:
         "closeness": cen.closeness(net),
         "constraint": cen.constraint(net),
     }
-    out = [
-        {"id": net.ids[i], "name": net.names[i], **{c: v[i] for c, v in columns.items()}}
-        for i in range(net.n)
-    ]
-    return Computed(net.n, net.m, out)
+    return Computed(net.n, net.m, score_rows(net, columns))
 
 
 def compute_key_players(rows: Sequence[Row], k: int, hops: int) -> Computed:
@@ -166,16 +162,11 @@ def compute_key_players(rows: Sequence[Row], k: int, hops: int) -> Computed:
 
 def rank(rows: list[Row], measure: InfluenceMeasure) -> list[Row]:
     """Returns the rows best first by ``measure``: highest first, except constraint, where the
-    lowest (the broker) comes first; missing values last; ties by id."""
-    ascending = measure is InfluenceMeasure.CONSTRAINT
+    lowest (the broker) comes first; missing values last; ties by id (as `stakegraph analyse`
+    ranks them)."""
+    from stakegraph.queries.analytics.run import rank_rows
 
-    def key(row: Row) -> tuple[int, float, str]:
-        value = row[measure.value]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return (1, 0.0, row["id"])
-        return (0, float(value) if ascending else -float(value), row["id"])
-
-    return sorted(rows, key=key)
+    return rank_rows(rows, measure.value, descending=measure is not InfluenceMeasure.CONSTRAINT)
 
 
 # ---- reading the projection -----------------------------------------------------------------

@@ -113,18 +113,19 @@ def write_result(driver: Driver, database: str, req: Request, result: Result) ->
     return run
 
 
-def _rows(net: Network, columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def score_rows(net: Network, columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Returns one row per stakeholder of ``net``: id, name and its value of every column."""
     return [
         {"id": net.ids[i], "name": net.names[i], **{c: v[i] for c, v in columns.items()}}
         for i in range(net.n)
     ]
 
 
-def _ranked(
-    metric: str, method: str, params: dict[str, Any], net: Network,
-    columns: dict[str, list[Any]], key: str, descending: bool = True,
-) -> Result:
-    rows = _rows(net, columns)
+def rank_rows(
+    rows: list[dict[str, Any]], key: str, descending: bool = True
+) -> list[dict[str, Any]]:
+    """Returns ``rows`` best first by ``key`` (highest first unless not ``descending``),
+    missing values last, ties by id."""
 
     def order(row: dict[str, Any]) -> tuple[int, float, str]:
         v = row[key]
@@ -132,7 +133,14 @@ def _ranked(
         value = 0.0 if missing else float(v)
         return (1 if missing else 0, -value if descending else value, row["id"])
 
-    rows.sort(key=order)
+    return sorted(rows, key=order)
+
+
+def _ranked(
+    metric: str, method: str, params: dict[str, Any], net: Network,
+    columns: dict[str, list[Any]], key: str, descending: bool = True,
+) -> Result:
+    rows = rank_rows(score_rows(net, columns), key, descending)
     return Result(metric, method, params, list(columns), rows, net, scores=columns)
 
 
