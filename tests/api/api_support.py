@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 
 from stakegraph.localdb.instance import free_port
 
@@ -98,6 +99,17 @@ class Client:
         assert not body.get("errors"), body.get("errors")
         data: dict[str, Any] = body["data"]
         return data
+
+
+def jwt_token(
+    role: str | None = "reader", key: str = JWT_KEY, algorithm: str = "HS256", **claims: Any
+) -> str:
+    """Returns a bearer token for the test API: valid for 10 minutes unless ``claims`` say
+    otherwise; a claim given as None (or ``role=None``) is left out."""
+    body: dict[str, Any] = {"sub": "tester", "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
+                            "exp": int(time.time()) + 600, "role": role}
+    body.update(claims)
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=algorithm)
 
 
 def codes(body: dict[str, Any]) -> list[str]:

@@ -14,26 +14,17 @@ import pytest
 from api_support import (
     JWT_AUDIENCE,
     JWT_ISSUER,
-    JWT_KEY,
     Client,
     Graph,
     Server,
     codes,
+    jwt_token,
     start_server,
     stop_server,
 )
 
 PERSONAL = "query($id: ID!) { stakeholder(id: $id) { id name email phone notes } }"
 WRITE = 'mutation($id: ID!) { updateProject(id: $id, patch: {description: "d"}) { id } }'
-
-
-def _token(role: str, **overrides: object) -> str:
-    claims: dict[str, object] = {
-        "sub": "someone", "role": role, "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
-        "exp": int(time.time()) + 600,
-    }
-    claims.update(overrides)
-    return jwt.encode(claims, JWT_KEY, algorithm="HS256")
 
 
 def test_every_role_against_personal_fields(clients: dict[str, Client], graph: Graph) -> None:
@@ -71,14 +62,14 @@ def test_jwt_roles_and_refusals(api: Server, graph: Graph) -> None:
     def client(token: str) -> Client:
         return Client(api.url, {"Authorization": f"Bearer {token}"})
 
-    assert client(_token("editor")).data(WRITE, {"id": graph.id("p1")})
-    body = client(_token("reader")).post(PERSONAL, {"id": graph.id("ann")})
+    assert client(jwt_token("editor")).data(WRITE, {"id": graph.id("p1")})
+    body = client(jwt_token("reader")).post(PERSONAL, {"id": graph.id("ann")})
     assert codes(body) == ["FORBIDDEN"] * 3 and body["data"]["stakeholder"]["id"]
     refused = [
-        _token("editor", exp=int(time.time()) - 10),
-        _token("editor", iss="https://evil.test"),
-        _token("editor", aud="other"),
-        _token("superuser"),
+        jwt_token("editor", exp=int(time.time()) - 10),
+        jwt_token("editor", iss="https://evil.test"),
+        jwt_token("editor", aud="other"),
+        jwt_token("superuser"),
         jwt.encode({"role": "admin", "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
                     "exp": int(time.time()) + 60}, "wrong-key-wrong-key-wrong-key-0000",
                    algorithm="HS256"),

@@ -22,11 +22,11 @@ import pytest
 from api_support import (
     JWT_AUDIENCE,
     JWT_ISSUER,
-    JWT_KEY,
     Client,
     Graph,
     Server,
     codes,
+    jwt_token,
     start_server,
     stop_server,
 )
@@ -220,16 +220,6 @@ def test_every_schema_field_has_an_expectation() -> None:
     assert not stale, f"EXPECTED names fields the schema no longer has: {stale}"
 
 
-def _token(role: str | None = "reader", key: str = JWT_KEY, algorithm: str = "HS256",
-           **claims: Any) -> str:
-    body: dict[str, Any] = {"sub": "matrix", "iss": JWT_ISSUER, "aud": JWT_AUDIENCE,
-                            "exp": int(time.time()) + 600}
-    if role is not None:
-        body["role"] = role
-    body.update(claims)
-    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=algorithm)
-
-
 @pytest.fixture(scope="module")
 def open_server(api_env: dict[str, str],
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -261,11 +251,11 @@ CALLERS = (
     Caller("editor key", "editor", False, lambda keys: {"X-API-Key": keys["editor"]}),
     Caller("admin key", "admin", False, lambda keys: {"Authorization": f"Bearer {keys['admin']}"}),
     Caller("reader JWT", "reader", False,
-           lambda keys: {"Authorization": f"Bearer {_token('reader')}"}),
+           lambda keys: {"Authorization": f"Bearer {jwt_token('reader')}"}),
     Caller("editor JWT", "editor", False,
-           lambda keys: {"Authorization": f"Bearer {_token('editor')}"}),
+           lambda keys: {"Authorization": f"Bearer {jwt_token('editor')}"}),
     Caller("admin JWT", "admin", True,
-           lambda keys: {"Authorization": f"Bearer {_token('admin')}"}),
+           lambda keys: {"Authorization": f"Bearer {jwt_token('admin')}"}),
 )
 
 
@@ -319,17 +309,17 @@ def _bad_credentials(revoked: str) -> dict[str, dict[str, str]]:
         return {"Authorization": f"Bearer {token}"}
 
     return {
-        "expired JWT": bearer(_token("admin", exp=now - 30)),
-        "JWT without expiry": bearer(_token("admin", exp=None)),
-        "JWT not valid yet": bearer(_token("admin", nbf=now + 3600)),
-        "JWT signed with another key": bearer(_token("admin", key="another-secret-" * 3)),
-        "JWT signed with another algorithm": bearer(_token("admin", algorithm="HS512")),
-        "unsigned JWT (alg none)": bearer(_token("admin", key="", algorithm="none")),
-        "JWT from another issuer": bearer(_token("admin", iss="https://evil.test")),
-        "JWT for another audience": bearer(_token("admin", aud="someone-else")),
-        "JWT without audience": bearer(_token("admin", aud=None)),
-        "JWT with an unknown role": bearer(_token("root")),
-        "JWT without a role": bearer(_token(None)),
+        "expired JWT": bearer(jwt_token("admin", exp=now - 30)),
+        "JWT without expiry": bearer(jwt_token("admin", exp=None)),
+        "JWT not valid yet": bearer(jwt_token("admin", nbf=now + 3600)),
+        "JWT signed with another key": bearer(jwt_token("admin", key="another-secret-" * 3)),
+        "JWT signed with another algorithm": bearer(jwt_token("admin", algorithm="HS512")),
+        "unsigned JWT (alg none)": bearer(jwt_token("admin", key="", algorithm="none")),
+        "JWT from another issuer": bearer(jwt_token("admin", iss="https://evil.test")),
+        "JWT for another audience": bearer(jwt_token("admin", aud="someone-else")),
+        "JWT without audience": bearer(jwt_token("admin", aud=None)),
+        "JWT with an unknown role": bearer(jwt_token("root")),
+        "JWT without a role": bearer(jwt_token(None)),
         "JWT with a tampered payload": bearer(_tampered()),
         "malformed JWT": bearer("abc.def.ghi"),
         "JWT-shaped garbage": bearer("..."),
@@ -343,7 +333,7 @@ def _bad_credentials(revoked: str) -> dict[str, dict[str, str]]:
 
 
 def _tampered() -> str:
-    head, _, signature = _token("reader").split(".")
+    head, _, signature = jwt_token("reader").split(".")
     forged = jwt.utils.base64url_encode(
         (f'{{"sub":"x","role":"admin","iss":"{JWT_ISSUER}","aud":"{JWT_AUDIENCE}",'
          f'"exp":{int(time.time()) + 600}}}').encode()).decode()
@@ -373,5 +363,5 @@ def test_bad_credentials_are_refused_and_never_fall_back_to_anonymous(
     assert not wrong, "\n".join(wrong)
     # The same server serves the same read to a good credential (or to no credential when
     # anonymous reads are allowed), so the refusals above are about the credentials.
-    good = {} if server_kind != "default" else {"Authorization": f"Bearer {_token('reader')}"}
+    good = {} if server_kind != "default" else {"Authorization": f"Bearer {jwt_token('reader')}"}
     assert Client(server.url, good).data(*READ)["projects"]["totalCount"] >= 0
