@@ -14,11 +14,12 @@ from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.context import Context
-from stakegraph.api.errors import ApiError, ErrorCode
+from stakegraph.api.errors import ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.schema import build_schema
+from stakegraph.schema.errors import StakegraphError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -68,7 +69,7 @@ class GraphQLApp(GraphQL[Context, None]):
         token = credential(request.headers.get("authorization"), request.headers.get("x-api-key"))
         try:
             principal = await resolve(token, self.settings, self.keys, gateway)
-        except ApiError as exc:
+        except StakegraphError as exc:
             if exc.code != ErrorCode.UNAVAILABLE:
                 raise
             principal = Principal(None, "unknown", "unavailable", exc.message)

@@ -1,45 +1,35 @@
-"""API errors with a stable code clients can branch on (``extensions.code``)."""
+"""The API's refusals: helpers building the one error root (`StakegraphError`) with the field
+or ids a client can branch on; ``extensions.code`` comes from the error's code."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
+from stakegraph.schema.errors import ErrorCode, NotFoundError, StakegraphError
 
-class ErrorCode(StrEnum):
-    """The codes a client sees in ``errors[].extensions.code``."""
-
-    NOT_FOUND = "NOT_FOUND"
-    VALIDATION = "VALIDATION"
-    CONFLICT = "CONFLICT"
-    FORBIDDEN = "FORBIDDEN"
-    UNAVAILABLE = "UNAVAILABLE"
-    INTERNAL = "INTERNAL"
+__all__ = ["UNAVAILABLE_MESSAGE", "ApiError", "ErrorCode", "forbidden", "invalid", "not_found"]
 
 
-class ApiError(Exception):
-    """A failure whose message is safe to show the client, with its code and details."""
+class ApiError(StakegraphError):
+    """A refusal raised by the API's own code, its code given first."""
 
     def __init__(self, code: ErrorCode, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
+        super().__init__(message, code=code, **details)
 
 
-def not_found(what: str, ident: str) -> ApiError:
+def not_found(what: str, ident: str) -> NotFoundError:
     """Returns the NOT_FOUND error for a missing node."""
-    return ApiError(ErrorCode.NOT_FOUND, f"no {what} with id {ident!r}", id=ident)
+    return NotFoundError(f"no {what} with id {ident!r}", id=ident)
 
 
-def invalid(field: str, message: str) -> ApiError:
+def invalid(field: str, message: str) -> StakegraphError:
     """Returns the VALIDATION error for one input field."""
-    return ApiError(ErrorCode.VALIDATION, f"{field}: {message}", field=field)
+    return StakegraphError(f"{field}: {message}", field=field)
 
 
-def forbidden(message: str) -> ApiError:
+def forbidden(message: str) -> StakegraphError:
     """Returns the FORBIDDEN error."""
-    return ApiError(ErrorCode.FORBIDDEN, message)
+    return StakegraphError(message, code=ErrorCode.FORBIDDEN)
 
 
 UNAVAILABLE_MESSAGE = "the database is unavailable; try again shortly"

@@ -25,6 +25,7 @@ from graphql import (
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.api.gateway import is_unavailable
 from stakegraph.api.pagination import DEFAULT_PAGE_SIZE
+from stakegraph.schema.errors import StakegraphError
 from strawberry.extensions import SchemaExtension
 
 log = logging.getLogger("stakegraph.api")
@@ -146,12 +147,25 @@ def _describes_document(original: BaseException | None) -> bool:
     return type(original).__module__.startswith(("strawberry.", "graphql."))
 
 
+# The GraphQL code a client sees for each sort of failure; SETUP and INTERNAL are the server's
+# own trouble and are masked as INTERNAL (their detail goes to the log).
+CLIENT_CODES: dict[ErrorCode, ErrorCode] = {
+    ErrorCode.VALIDATION: ErrorCode.VALIDATION,
+    ErrorCode.USAGE: ErrorCode.VALIDATION,
+    ErrorCode.NOT_FOUND: ErrorCode.NOT_FOUND,
+    ErrorCode.CONFLICT: ErrorCode.CONFLICT,
+    ErrorCode.FORBIDDEN: ErrorCode.FORBIDDEN,
+    ErrorCode.UNAVAILABLE: ErrorCode.UNAVAILABLE,
+}
+
+
 def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Returns the client's view of an error: a stable code, no internals, the request id."""
     original = error.original_error
     details: dict[str, Any] = {}
-    if isinstance(original, ApiError):
-        code, message, details = original.code, original.message, dict(original.details)
+    if isinstance(original, StakegraphError) and original.code in CLIENT_CODES:
+        code, message = CLIENT_CODES[original.code], original.message
+        details = dict(original.details)
         log.info("request %s: %s %s", request_id, code, message)
     elif original is not None and is_unavailable(original):
         code, message = ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE

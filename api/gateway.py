@@ -18,6 +18,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
+from stakegraph.schema.errors import StakegraphError
 
 from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
@@ -155,7 +156,7 @@ class Gateway:
                 if not _is_contention(exc) or time.monotonic() > deadline:
                     raise _translate(exc) from exc
                 await asyncio.sleep(random.uniform(0.01, 0.1))
-            except ApiError:
+            except StakegraphError:
                 raise
             except Exception as exc:
                 raise _translate(exc) from exc

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import Driver
 from stakegraph.api.auth import Role, hash_key, new_key
+from stakegraph.schema.errors import NotFoundError, StakegraphError
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
-
-from stakegraph.errors import StakegraphError
 
 _SCHEMA = (
     f"CREATE CONSTRAINT api_key_id_unique IF NOT EXISTS "
@@ -32,14 +31,14 @@ class ApiKeyInfo:
     revoked_at: str | None
 
 
-def ensure_key_schema(driver: Driver, database: str) -> None:
+def ensure_key_schema(db: GraphDB) -> None:
     """Creates the key constraints (idempotent)."""
     for statement in _SCHEMA:
-        driver.execute_query(statement, database_=database)
+        db.write(statement)
 
 
 def create_key(
-    driver: Driver, database: str, role: str, name: str, id_prefix: str = "key-"
+    db: GraphDB, role: str, name: str, id_prefix: str = "key-"
 ) -> tuple[ApiKeyInfo, str]:
     """Returns the stored key's record and the key itself (the only time it is shown)."""
     try:
@@ -50,19 +49,15 @@ def create_key(
         ) from None
     if not name.strip():
         raise StakegraphError("give the key a --name saying who or what uses it")
-    ensure_key_schema(driver, database)
+    ensure_key_schema(db)
     key = new_key()
     key_id = id_prefix + secrets.token_hex(6)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    driver.execute_query(
+    db.write(
         f"CREATE (k:{Label.API_KEY} {{id: $id, name: $name, role: $role, hash: $hash, "
         "created_at: $now})",
-        id=key_id,
-        name=name.strip(),
-        role=checked.value,
-        hash=hash_key(key),
-        now=now,
-        database_=database,
+        {"id": key_id, "name": name.strip(), "role": checked.value, "hash": hash_key(key),
+         "now": now},
     )
     return ApiKeyInfo(key_id, name.strip(), checked.value, now, None), key
 
@@ -71,28 +66,25 @@ def _info(row: dict[str, Any]) -> ApiKeyInfo:
     return ApiKeyInfo(row["id"], row["name"], row["role"], row["created_at"], row["revoked_at"])
 
 
-def list_keys(driver: Driver, database: str) -> list[ApiKeyInfo]:
+def list_keys(db: GraphDB) -> list[ApiKeyInfo]:
     """Returns every stored key (active and revoked), oldest first."""
-    records, _, _ = driver.execute_query(
+    records = db.read(
         f"MATCH (k:{Label.API_KEY}) RETURN k.id AS id, k.name AS name, k.role AS role, "
-        "k.created_at AS created_at, k.revoked_at AS revoked_at ORDER BY k.created_at, k.id",
-        database_=database,
+        "k.created_at AS created_at, k.revoked_at AS revoked_at ORDER BY k.created_at, k.id"
     )
     return [_info(r.data()) for r in records]
 
 
-def revoke_key(driver: Driver, database: str, key_id: str) -> ApiKeyInfo:
+def revoke_key(db: GraphDB, key_id: str) -> ApiKeyInfo:
     """Returns the key after marking it revoked; an unknown id is a one-line error."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    records, _, _ = driver.execute_query(
+    records = db.write(
         f"MATCH (k:{Label.API_KEY} {{id: $id}}) "
         "SET k.revoked_at = coalesce(k.revoked_at, $now) "
         "RETURN k.id AS id, k.name AS name, k.role AS role, k.created_at AS created_at, "
         "k.revoked_at AS revoked_at",
-        id=key_id,
-        now=now,
-        database_=database,
+        {"id": key_id, "now": now},
     )
     if not records:
-        raise StakegraphError(f"no API key with id {key_id!r} (see `stakegraph apikey list`)")
+        raise NotFoundError(f"no API key with id {key_id!r} (see `stakegraph apikey list`)")
     return _info(records[0].data())

@@ -23,8 +23,6 @@ from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.questions import QuestionFields
 from stakegraph.api.questions_analytics import AnalyticsQuery
 from stakegraph.queries.library import (
-    QueryError,
-    UnknownQueryError,
     bind,
     get_query,
     is_question,
@@ -117,14 +115,8 @@ class LibraryQuery(QuestionFields, AnalyticsQuery):  # type: ignore[misc]
             raise ApiError(ErrorCode.NOT_FOUND, f"no question called {name!r}")
         if params is not None and not isinstance(params, dict):
             raise ApiError(ErrorCode.VALIDATION, "params must be an object", field="params")
-        try:
-            query = get_query(name)
-            bound = bind(query, params or {})
-        except QueryError as exc:
-            code = ErrorCode.NOT_FOUND if isinstance(exc, UnknownQueryError) else (
-                ErrorCode.VALIDATION
-            )
-            raise ApiError(code, str(exc)) from None
+        query = get_query(name)
+        bound = bind(query, params or {})
         rows = await context.gateway.read(query.text, bound)
         columns = list(rows[0]) if rows else []
         return QuestionResult(name=name, columns=columns, rows=[plain(r) for r in rows])

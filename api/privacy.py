@@ -11,11 +11,9 @@ from typing import Any
 import strawberry
 from stakegraph.api.auth import Role
 from stakegraph.api.context import Context, require
-from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.gateway import Gateway, Tx
 from stakegraph.api.pagination import Connection, connection, window
 from stakegraph.api.validation import clean_id
-from stakegraph.queries.privacy.errors import NotAPersonError, PrivacyError
 from stakegraph.queries.privacy.steps import (
     AuditPage,
     Erasure,
@@ -88,11 +86,6 @@ class PersonErasure:
         )
 
 
-def _api_error(exc: PrivacyError) -> ApiError:
-    code = ErrorCode.VALIDATION if isinstance(exc, NotAPersonError) else ErrorCode.NOT_FOUND
-    return ApiError(code, str(exc))
-
-
 async def _write(context: Context, make: Callable[[], Steps]) -> Any:
     async def work(tx: Tx) -> Any:
         steps = make()
@@ -102,8 +95,6 @@ async def _write(context: Context, make: Callable[[], Steps]) -> Any:
                 step = steps.send(await tx.run(step.text, **step.params))
         except StopIteration as done:
             return done.value
-        except PrivacyError as exc:
-            raise _api_error(exc) from None
 
     return await context.gateway.write(work)
 

@@ -30,7 +30,6 @@ from typing import Annotated, Any, Optional, cast
 import strawberry
 from stakegraph.api.auth import Role
 from stakegraph.api.context import require
-from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.types import TieType
 from stakegraph.api.values import to_date
 from stakegraph.queries.library import (
@@ -39,7 +38,6 @@ from stakegraph.queries.library import (
     HeaderError,
     Param,
     Query,
-    QueryError,
     ValueType,
     bind,
     questions,
@@ -267,10 +265,7 @@ def _resolver(
     async def resolve(info: Info, **arguments: Any) -> list[Any]:
         context = require(info, Role.READER)
         raw = {names[k]: _raw(v) for k, v in arguments.items() if v is not None}
-        try:
-            bound = bind(query, raw)
-        except QueryError as exc:
-            raise ApiError(ErrorCode.VALIDATION, str(exc)) from None
+        bound = bind(query, raw)
         rows = await context.gateway.read(query.text, bound)
         return [build(row) for row in rows]
 

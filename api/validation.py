@@ -17,10 +17,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from stakegraph.api.errors import ApiError, invalid
+from stakegraph.api.errors import invalid
 from stakegraph.loaders.cells import BadCell, is_blank, parse, shown
 from stakegraph.loaders.kinds import Column, kind_spec
 from stakegraph.loaders.validate import row_problem
+from stakegraph.schema.errors import StakegraphError
 from strawberry import UNSET
 
 # A network caller's text value is capped (files have no such cap: their reader is trusted).
@@ -45,7 +46,7 @@ def _quoted(value: Any) -> str:
     return shown(value)
 
 
-def _refused(field: str, value: Any, expected: str) -> ApiError:
+def _refused(field: str, value: Any, expected: str) -> StakegraphError:
     """Returns the VALIDATION error "field: expected ..., got value"."""
     return invalid(field, f"expected {expected}, got {_quoted(value)}")
 

@@ -34,7 +34,6 @@ from typing import Any
 
 import networkx as nx
 from bench_support import delete_prefix, server_version
-from neo4j import Driver
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.queries.analytics import centrality as cen
@@ -42,9 +41,10 @@ from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.analytics.projection import Scope, project_network
 from stakegraph.queries.analytics.writeback import drop_run, new_run, write_scores
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
-from stakegraph.db import open_driver
+from stakegraph.db import open_graph_db
 from stakegraph.settings import get_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -98,10 +98,10 @@ def _nx_betweenness(g: nx.DiGraph, method: cen.BetweennessMethod) -> dict[int, f
     )
 
 
-def bench_metric(driver: Driver, database: str, scope: Scope, metric: str,
+def bench_metric(db: GraphDB, scope: Scope, metric: str,
                  samples: int | None) -> Row:
     """Returns the side-by-side measurement of one metric on the scope's network."""
-    net, ours_proj = _timed(lambda: project_network(driver, database, scope))
+    net, ours_proj = _timed(lambda: project_network(db, scope))
     method = cen.betweenness_method(net.n, samples)
     if metric == "pagerank":
         ours, ours_compute = _timed(lambda: cen.pagerank(net))
@@ -113,12 +113,12 @@ def bench_metric(driver: Driver, database: str, scope: Scope, metric: str,
     def write(values: list[float], who: str) -> int:
         run = new_run(scope.key(), f"bench_{metric}_{who}", who, {"metric": metric}, net.n,
                       net.m)
-        return write_scores(driver, database, run, net.ids, {f"bench_{metric}": values})
+        return write_scores(db, run, net.ids, {f"bench_{metric}": values})
 
     _, ours_write = _timed(lambda: write(ours, "igraph"))
 
     def nx_projection() -> nx.DiGraph:
-        again = project_network(driver, database, scope)
+        again = project_network(db, scope)
         return _nx_graph(again)
 
     g, nx_proj = _timed(nx_projection)
@@ -151,23 +151,22 @@ def warm_up() -> None:
     nx.pagerank(nx.cycle_graph(10, create_using=nx.DiGraph))
 
 
-def cleanup(driver: Driver, database: str, prefix: str) -> int:
+def cleanup(db: GraphDB, prefix: str) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
-    runs, _, _ = driver.execute_query(
+    runs = db.write(
         f"MATCH (r:{Label.ANALYTICS_RUN}) WHERE r.id STARTS WITH $prefix RETURN r.id AS id",
-        prefix=prefix, database_=database,
-    )
+        prefix=prefix)
     for run in runs:  # each with its SCORED relationships, as `stakegraph analyse` drops one
-        drop_run(driver, database, run["id"])
-    return len(runs) + delete_prefix(driver, database, prefix, (Label.STAKEHOLDER,
+        drop_run(db, run["id"])
+    return len(runs) + delete_prefix(db, prefix, (Label.STAKEHOLDER,
                                                                 Label.PROJECT, Label.ACTIVITY))
 
 
-def machine(driver: Driver, database: str) -> dict[str, Any]:
+def machine(db: GraphDB) -> dict[str, Any]:
     """Returns what the figures depend on: CPUs, Python, library and Neo4j versions."""
     import igraph
 
-    name, server, edition = server_version(driver, database)
+    name, server, edition = server_version(db)
     return {
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
@@ -207,9 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write the JSON result")
     args = parser.parse_args(argv)
     settings = get_settings()
-    driver = open_driver(settings)
-    database = settings.neo4j_database
-    apply_schema(driver, database)
+    db = open_graph_db(settings)
+    apply_schema(db)
     rows: list[Row] = []
     warm_up()
     try:
@@ -219,15 +217,15 @@ def main(argv: list[str] | None = None) -> int:
                 with tempfile.TemporaryDirectory() as tmp:
                     generate(size, args.seed, Path(tmp), ties_per_stakeholder=args.ties,
                              id_prefix=prefix)
-                    _, load_s = _timed(lambda tmp=tmp: load_paths(driver, database, [Path(tmp)]))
+                    _, load_s = _timed(lambda tmp=tmp: load_paths(db, [Path(tmp)]))
                 print(f"# {size:,} stakeholders generated and loaded in {load_s:.1f} s",
                       file=sys.stderr)
                 for metric in args.metrics.split(","):
-                    rows.append(bench_metric(driver, database, Scope(prefix=prefix), metric,
+                    rows.append(bench_metric(db, Scope(prefix=prefix), metric,
                                              args.samples))
                     print_table(rows[-1:])
             finally:
-                cleanup(driver, database, prefix)
+                cleanup(db, prefix)
         print()
         print_table(rows)
         if not args.no_write:
@@ -236,13 +234,13 @@ def main(argv: list[str] | None = None) -> int:
             out.write_text(json.dumps({
                 "benchmark": "bench_analytics",
                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine(driver, database),
+                "machine": machine(db),
                 "args": vars(args),
                 "rows": [asdict(r) for r in rows],
             }, indent=2) + "\n")
             print(f"wrote {out}")
     finally:
-        driver.close()
+        db.close()
     return 0
 
 

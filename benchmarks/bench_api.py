@@ -55,7 +55,7 @@ from stakegraph.loaders.generate import generate
 from stakegraph.loaders.load import load_paths
 from stakegraph.schema.apply import apply_schema
 
-from stakegraph.db import connection, open_driver
+from stakegraph.db import connection, open_graph_db
 from stakegraph.settings import get_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -302,8 +302,7 @@ def measure_direct(project: str, prefix: str, clients: int, seconds: float) -> d
 
             async def call() -> None:
                 await driver.execute_query(
-                    DIRECT, project=project, prefix=prefix, database_=conn.database
-                )
+                    DIRECT, project=project, prefix=prefix, database_=conn.database)
 
             return await _measure(call, clients, seconds, warmup=5)
         finally:
@@ -398,8 +397,11 @@ def versions() -> dict[str, str]:
         except Exception:  # optional speed-ups: absent is a fact worth recording too
             out[extra] = "absent"
     settings = get_settings()
-    with open_driver(settings) as driver:
-        _, server, edition = server_version(driver, settings.neo4j_database)
+    db = open_graph_db(settings)
+    try:
+        _, server, edition = server_version(db)
+    finally:
+        db.close()
     out["neo4j-server"] = f"{server} {edition}"
     lock = PEER_DIR / "package-lock.json"
     if lock.exists():
@@ -418,18 +420,15 @@ def versions() -> dict[str, str]:
 
 def _load(args: argparse.Namespace, prefix: str) -> None:
     settings = get_settings()
-    driver = open_driver(settings)
-    database = settings.neo4j_database
-    apply_schema(driver, database)
-    loaded, _, _ = driver.execute_query(
-        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN count(s) AS n", p=prefix,
-        database_=database,
-    )
+    db = open_graph_db(settings)
+    apply_schema(db)
+    loaded = db.write(
+        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN count(s) AS n", p=prefix)
     if loaded[0]["n"] < args.size:
         with tempfile.TemporaryDirectory() as tmp:
             generate(args.size, args.seed, Path(tmp), id_prefix=prefix)
             began = time.perf_counter()
-            load_paths(driver, database, [Path(tmp)])
+            load_paths(db, [Path(tmp)])
             print(f"loaded {args.size} stakeholders in {time.perf_counter() - began:.1f} s")
 
 
@@ -522,21 +521,18 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    database = settings.neo4j_database
     prefix = f"bapi{args.size}-"
     _load(args, prefix)
-    driver = open_driver(settings)
-    records, _, _ = driver.execute_query(
+    db = open_graph_db(settings)
+    records = db.write(
         "MATCH (p:Project)<-[:ASSESSED]-(s:Stakeholder) WHERE p.id STARTS WITH $p "
         "WITH p, count(DISTINCT s) AS n WHERE n >= 100 RETURN p.id AS id ORDER BY n DESC LIMIT 1",
-        p=prefix, database_=database,
-    )
+        p=prefix)
     project = records[0]["id"]
-    ids = [r["id"] for r in driver.execute_query(
+    ids = [r["id"] for r in db.write(
         "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN s.id AS id LIMIT 2000",
-        p=prefix, database_=database,
-    )[0]]
-    info, key = create_key(driver, database, "reader", "bench_api", id_prefix="bench-")
+        p=prefix,)[0]]
+    info, key = create_key(db, "reader", "bench_api", id_prefix="bench-")
 
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -559,11 +555,10 @@ def main() -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=15)
-        driver.execute_query("MATCH (k:ApiKey {id: $id}) DELETE k", id=info.id,
-                             database_=database)
+        db.write("MATCH (k:ApiKey {id: $id}) DELETE k", id=info.id)
         if not args.keep:
-            delete_prefix(driver, database, prefix, batch=5000)
-        driver.close()
+            delete_prefix(db, prefix, batch=5000)
+        db.close()
 
     def cell(query: str, server: str, clients: int) -> dict[str, Any] | None:
         return next((r for r in rows if r["query"] == query and r["server"] == server

@@ -30,7 +30,7 @@ from stakegraph.api.app import create_app
 from stakegraph.api.keystore import create_key
 from stakegraph.schema.model import Label
 
-from stakegraph.db import open_driver
+from stakegraph.db import open_graph_db
 from stakegraph.settings import Settings, get_settings
 
 
@@ -65,20 +65,17 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the loaded data")
     args = parser.parse_args()
     settings = get_settings()
-    database = settings.neo4j_database
     prefix = f"bapi{args.size}-"
     _load(args, prefix)
-    driver = open_driver(settings)
-    project = driver.execute_query(
+    db = open_graph_db(settings)
+    project = db.write(
         f"MATCH (p:{Label.PROJECT})<-[:ASSESSED]-(s:{Label.STAKEHOLDER}) "
         "WHERE p.id STARTS WITH $p WITH p, count(DISTINCT s) AS n WHERE n >= 100 "
-        "RETURN p.id AS id ORDER BY n DESC LIMIT 1", p=prefix, database_=database,
-    ).records[0]["id"]
-    ids = [r["id"] for r in driver.execute_query(
+        "RETURN p.id AS id ORDER BY n DESC LIMIT 1", p=prefix,)[0]["id"]
+    ids = [r["id"] for r in db.write(
         f"MATCH (s:{Label.STAKEHOLDER}) WHERE s.id STARTS WITH $p RETURN s.id AS id LIMIT 200",
-        p=prefix, database_=database,
-    ).records]
-    info, key = create_key(driver, database, "reader", "bench_api_cpu", id_prefix="bench-")
+        p=prefix,)]
+    info, key = create_key(db, "reader", "bench_api_cpu", id_prefix="bench-")
     queries = {
         "nested": [{"query": NESTED, "variables": {"project": project, "prefix": prefix}}],
         "lookup": [{"query": LOOKUP, "variables": {"id": i}} for i in ids],
@@ -95,11 +92,10 @@ def main() -> None:
             print(f"{name:7} CPU ms/request: graphql-core {standard:6.2f}  fast {fast:6.2f}  "
                   f"({standard / fast:.2f}x less)", flush=True)
     finally:
-        driver.execute_query(f"MATCH (k:{Label.API_KEY} {{id: $id}}) DELETE k", id=info.id,
-                             database_=database)
+        db.write(f"MATCH (k:{Label.API_KEY} {{id: $id}}) DELETE k", id=info.id)
         if not args.keep:
-            delete_prefix(driver, database, prefix, batch=5000)
-        driver.close()
+            delete_prefix(db, prefix, batch=5000)
+        db.close()
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"api-cpu-{datetime.now(UTC):%Y-%m-%d}.json"
     out.write_text(json.dumps({

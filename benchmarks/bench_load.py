@@ -36,13 +36,14 @@ from typing import Any
 
 import neo4j
 from bench_support import delete_prefix, server_version
-from neo4j import Driver, Session
+from neo4j import Session
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import HIGH_THRESHOLD, Kind, Label, Rel, quadrant
 
-from stakegraph.db import open_driver
+from stakegraph.db import open_graph_db
 from stakegraph.settings import get_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -217,7 +218,7 @@ def _consistent_sample(folder: Path, max_rows: int) -> Iterator[tuple[str, dict[
                 yield kind, row
 
 
-def run_naive(driver: Driver, database: str, folder: Path, max_rows: int,
+def run_naive(db: GraphDB, folder: Path, max_rows: int,
               max_seconds: float) -> tuple[int, float, bool]:
     """Returns (rows written, seconds, whether it was a sample) for the per-row MERGE loop."""
     rows = list(_consistent_sample(folder, max_rows))
@@ -225,7 +226,7 @@ def run_naive(driver: Driver, database: str, folder: Path, max_rows: int,
     total_rows = sum(1 for _ in _all_rows(folder))
     done = 0
     start = time.perf_counter()
-    with driver.session(database=database) as session:
+    with db.session() as session:
         for kind, row in rows:
             _naive_row(session, kind, row, kinds)
             done += 1
@@ -315,7 +316,7 @@ def load_csv_statements() -> list[tuple[str, str]]:
     return statements
 
 
-def run_load_csv(driver: Driver, database: str, folder: Path, import_dir: Path,
+def run_load_csv(db: GraphDB, folder: Path, import_dir: Path,
                  batch_size: int) -> tuple[float, float]:
     """Returns (seconds to copy the files into the import directory, seconds of the LOAD CSV
     statements) for one generated folder; the copies are removed afterwards."""
@@ -325,7 +326,7 @@ def run_load_csv(driver: Driver, database: str, folder: Path, import_dir: Path,
     copy_seconds = time.perf_counter() - start
     try:
         start = time.perf_counter()
-        with driver.session(database=database) as session:
+        with db.session() as session:
             for kind, statement in load_csv_statements():
                 # IN TRANSACTIONS needs an auto-commit query: session.run, not a managed one.
                 session.run(statement, url=f"file:///{folder.name}/{kind}.csv",
@@ -336,9 +337,9 @@ def run_load_csv(driver: Driver, database: str, folder: Path, import_dir: Path,
 
 
 # ----------------------------------------------------------------------------- bookkeeping
-def cleanup(driver: Driver, database: str, prefix: str) -> int:
+def cleanup(db: GraphDB, prefix: str) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix`` (in batches)."""
-    return delete_prefix(driver, database, prefix, (Label.STAKEHOLDER, Label.PROJECT,
+    return delete_prefix(db, prefix, (Label.STAKEHOLDER, Label.PROJECT,
                                                      Label.ACTIVITY))
 
 
@@ -349,9 +350,9 @@ def _installed(distribution: str) -> str | None:
         return None
 
 
-def machine(driver: Driver, database: str) -> dict[str, Any]:
+def machine(db: GraphDB) -> dict[str, Any]:
     """Returns what the figures depend on: CPUs, Python, Neo4j version, edition and memory."""
-    name, server, edition = server_version(driver, database)
+    name, server, edition = server_version(db)
     settings = get_settings()
     memory = ({"heap": settings.heap, "pagecache": settings.pagecache}
               if settings.uses_local_neo4j else "remote server")
@@ -369,7 +370,7 @@ def machine(driver: Driver, database: str) -> dict[str, Any]:
     }
 
 
-def _round(driver: Driver, database: str, folders: dict[str, Path], prefixes: dict[str, str],
+def _round(db: GraphDB, folders: dict[str, Path], prefixes: dict[str, str],
            import_dir: Path | None, batch_size: int, ours_first: bool) -> dict[str, float]:
     """Returns the seconds of ours and of LOAD CSV (and its copy) loading the same data, after
     which both are deleted again; the load average at the start of each is kept too."""
@@ -378,14 +379,14 @@ def _round(driver: Driver, database: str, folders: dict[str, Path], prefixes: di
     def ours() -> None:
         timed["ours_load_average_1m"] = round(os.getloadavg()[0], 2)
         start = time.perf_counter()
-        load_paths(driver, database, [folders["ours"]], batch_size=batch_size)
+        load_paths(db, [folders["ours"]], batch_size=batch_size)
         timed["ours_seconds"] = round(time.perf_counter() - start, 2)
 
     def peer() -> None:
         if import_dir is None:
             return
         timed["load_csv_load_average_1m"] = round(os.getloadavg()[0], 2)
-        copy_seconds, csv_seconds = run_load_csv(driver, database, folders["load_csv"],
+        copy_seconds, csv_seconds = run_load_csv(db, folders["load_csv"],
                                                  import_dir, batch_size)
         timed["load_csv_seconds"] = round(csv_seconds, 2)
         timed["load_csv_copy_seconds"] = round(copy_seconds, 2)
@@ -396,11 +397,11 @@ def _round(driver: Driver, database: str, folders: dict[str, Path], prefixes: di
     finally:
         for name in ("ours", "load_csv"):
             if name in prefixes:
-                cleanup(driver, database, prefixes[name])
+                cleanup(db, prefixes[name])
     return timed
 
 
-def warm_up(driver: Driver, database: str, workdir: Path, import_dir: Path | None) -> None:
+def warm_up(db: GraphDB, workdir: Path, import_dir: Path | None) -> None:
     """Loads a small dataset with ours, LOAD CSV and the naive loop, untimed, then deletes it,
     so that the first timed contender does not pay alone for the server's query planning and
     JIT warm-up."""
@@ -410,14 +411,14 @@ def warm_up(driver: Driver, database: str, workdir: Path, import_dir: Path | Non
     for name, prefix in prefixes.items():
         generate(1000, 1, folders[name], id_prefix=prefix)
     try:
-        _round(driver, database, folders, prefixes, import_dir, get_settings().batch_size, True)
-        run_naive(driver, database, folders["naive"], 500, 10.0)
+        _round(db, folders, prefixes, import_dir, get_settings().batch_size, True)
+        run_naive(db, folders["naive"], 500, 10.0)
     finally:
         for prefix in prefixes.values():
-            cleanup(driver, database, prefix)
+            cleanup(db, prefix)
 
 
-def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, workdir: Path,
+def bench_size(db: GraphDB, size: int, seed: int, ties: int, workdir: Path,
                naive_rows: int, naive_seconds: float, import_dir: Path | None,
                repeat: int = 1) -> Result:
     """Returns the measurements for one dataset size, leaving nothing behind in the graph.
@@ -431,7 +432,7 @@ def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, w
     if import_dir is None:
         del prefixes["load_csv"]
     for prefix in prefixes.values():
-        cleanup(driver, database, prefix)
+        cleanup(db, prefix)
     folders = {name: workdir / f"{name}-{size}" for name in prefixes}
     counts = None
     for name, prefix in prefixes.items():
@@ -441,13 +442,13 @@ def bench_size(driver: Driver, database: str, size: int, seed: int, ties: int, w
     rounds: list[dict[str, float]] = []
     try:
         for n in range(repeat):
-            rounds.append(_round(driver, database, folders, prefixes, import_dir, batch_size,
+            rounds.append(_round(db, folders, prefixes, import_dir, batch_size,
                                  ours_first=n % 2 == 0))
-        done, naive_elapsed, sampled = run_naive(driver, database, folders["naive"], naive_rows,
+        done, naive_elapsed, sampled = run_naive(db, folders["naive"], naive_rows,
                                                  naive_seconds)
     finally:
         for prefix in prefixes.values():
-            cleanup(driver, database, prefix)
+            cleanup(db, prefix)
     ours_seconds = statistics.median(r["ours_seconds"] for r in rounds)
     ours_rate = counts.rows / ours_seconds
     naive_rate = done / naive_elapsed if naive_elapsed else 0.0
@@ -518,8 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     settings = get_settings()
-    driver = open_driver(settings)
-    database = settings.neo4j_database
+    db = open_graph_db(settings)
     workdir = Path(tempfile.mkdtemp(prefix="stakegraph-bench-"))
     # LOAD CSV reads files on the server: only the local instance's import directory is ours.
     import_dir = (settings.local_home / "import"
@@ -528,16 +528,16 @@ def main(argv: list[str] | None = None) -> int:
         print("NEO4J_URI is set: the LOAD CSV peer runs only against the local instance; "
               "skipped.", flush=True)
     try:
-        apply_schema(driver, database)
-        info = machine(driver, database)
+        apply_schema(db)
+        info = machine(db)
         if not args.no_warm_up:
             print("warming up: 1,000 stakeholders by each contender, untimed ...", flush=True)
-            warm_up(driver, database, workdir, import_dir)
+            warm_up(db, workdir, import_dir)
         results = []
         for size in sizes:
             print(f"size {size:,}: generating, loading (ours, LOAD CSV) x{args.repeat}, "
                   "naive loop ...", flush=True)
-            results.append(bench_size(driver, database, size, args.seed, args.ties, workdir,
+            results.append(bench_size(db, size, args.seed, args.ties, workdir,
                                       args.naive_rows, args.naive_seconds, import_dir,
                                       args.repeat))
             for n, r in enumerate(results[-1].rounds, start=1):
@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             }, indent=2) + "\n", encoding="utf-8")
             print(f"wrote {out}")
     finally:
-        driver.close()
+        db.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

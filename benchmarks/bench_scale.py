@@ -38,15 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import delete_prefix, server_version
-from neo4j import Driver, RoutingControl
 from stakegraph.api.cypher import by_ids
 from stakegraph.loaders.generate import generate
 from stakegraph.loaders.load import load_paths
 from stakegraph.queries.library import bind, get_query
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
-from stakegraph.db import open_driver
+from stakegraph.db import open_graph_db
 from stakegraph.settings import get_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -57,36 +57,33 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
-def load(driver: Driver, database: str, size: int, seed: int, prefix: str) -> float | None:
+def load(db: GraphDB, size: int, seed: int, prefix: str) -> float | None:
     """Returns the load time in seconds, or None when the prefix was already loaded."""
-    records, _, _ = driver.execute_query(
-        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN count(s) AS n", p=prefix,
-        database_=database,
-    )
+    records = db.write(
+        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN count(s) AS n", p=prefix)
     if records[0]["n"] >= size:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         generate(size, seed, Path(tmp), id_prefix=prefix)
         began = time.perf_counter()
-        load_paths(driver, database, [Path(tmp)])
+        load_paths(db, [Path(tmp)])
         return time.perf_counter() - began
 
 
 def time_calls(
-    driver: Driver, database: str, query: str, params: Callable[[], dict[str, Any]], calls: int
+    db: GraphDB, query: str, params: Callable[[], dict[str, Any]], calls: int
 ) -> dict[str, Any]:
     """Returns the median/p95 milliseconds, the mean rows of ``calls`` runs (3 warm-ups) and
     the load average when they ended."""
     for _ in range(3):
-        driver.execute_query(query, params(), database_=database, routing_=RoutingControl.READ)
+        db.read(query, params())
     times: list[float] = []
     rows: list[int] = []
     for _ in range(calls):
         values = params()
         began = time.perf_counter()
-        records, _, _ = driver.execute_query(
-            query, values, database_=database, routing_=RoutingControl.READ
-        )
+        records = db.read(
+            query, values)
         times.append((time.perf_counter() - began) * 1000)
         rows.append(len(records))
     return {
@@ -98,14 +95,13 @@ def time_calls(
     }
 
 
-def assessed_counts(driver: Driver, database: str, prefix: str) -> list[tuple[str, int]]:
+def assessed_counts(db: GraphDB, prefix: str) -> list[tuple[str, int]]:
     """Returns (project id, number of stakeholders assessed in it) under ``prefix``, busiest
     first."""
-    records, _, _ = driver.execute_query(
+    records = db.write(
         "MATCH (p:Project)<-[:ASSESSED]-(s:Stakeholder) WHERE p.id STARTS WITH $p "
         "RETURN p.id AS id, count(DISTINCT s) AS n ORDER BY n DESC, id",
-        p=prefix, database_=database,
-    )
+        p=prefix)
     return [(r["id"], r["n"]) for r in records]
 
 
@@ -114,20 +110,18 @@ def closest(counts: list[tuple[str, int]], wanted: int) -> tuple[str, int]:
     return min(counts, key=lambda c: (abs(c[1] - wanted), -c[1], c[0]))
 
 
-def measure_size(driver: Driver, database: str, size: int, args: argparse.Namespace,
+def measure_size(db: GraphDB, size: int, args: argparse.Namespace,
                  like: int | None) -> list[dict[str, Any]]:
     """Returns one row per call type on the graph of ``size`` stakeholders; ``like`` is the
     number of assessed stakeholders the quadrants project should have (None: the busiest)."""
     prefix = f"bscale{size}-"
-    took = load(driver, database, size, args.seed, prefix)
+    took = load(db, size, args.seed, prefix)
     if took is not None:
         print(f"loaded {size} stakeholders in {took:.1f} s", flush=True)
     rng = random.Random(args.seed)
-    ids = [r["id"] for r in driver.execute_query(
-        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN s.id AS id", p=prefix,
-        database_=database,
-    )[0]]
-    counts = assessed_counts(driver, database, prefix)
+    ids = [r["id"] for r in db.write(
+        "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN s.id AS id", p=prefix,)[0]]
+    counts = assessed_counts(db, prefix)
     busiest = counts[0]
     project, assessed = busiest if like is None else closest(counts, like)
     ego = get_query("ego_network")
@@ -145,14 +139,14 @@ def measure_size(driver: Driver, database: str, size: int, args: argparse.Namesp
     projects = {"quadrants": (project, assessed), "quadrants-busiest": busiest}
     out = []
     for name, text, params, calls in cells:
-        row = {"call": name, "size": size, **time_calls(driver, database, text, params, calls)}
+        row = {"call": name, "size": size, **time_calls(db, text, params, calls)}
         if name in projects:
             row["project"], row["assessed_stakeholders"] = projects[name]
         out.append(row)
         print(f"{size:>8} {name:17} median {row['median_ms']:8.2f} ms  p95 {row['p95_ms']:8.2f}"
               f" ms  rows {row['mean_rows']:8.1f}  load {row['load_average_1m']:.2f}", flush=True)
     if not args.keep:
-        delete_prefix(driver, database, prefix, batch=5000)
+        delete_prefix(db, prefix, batch=5000)
     return out
 
 
@@ -168,18 +162,17 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    database = settings.neo4j_database
     load_before = [round(x, 2) for x in os.getloadavg()]
-    with open_driver(settings) as driver:
-        apply_schema(driver, database)
+    with open_graph_db(settings) as db:
+        apply_schema(db)
         rows: list[dict[str, Any]] = []
         like: int | None = None
         # The smallest graph first: its busiest project sets the size of the quadrants matrix.
         for size in sorted(args.sizes):
-            rows += measure_size(driver, database, size, args, like)
+            rows += measure_size(db, size, args, like)
             if like is None:
                 like = next(r["assessed_stakeholders"] for r in rows if r["call"] == "quadrants")
-        _, server, edition = server_version(driver, database)
+        _, server, edition = server_version(db)
     small, large = min(args.sizes), max(args.sizes)
     ratios = []
     for name in ("lookup", "ego", "quadrants", "quadrants-busiest"):

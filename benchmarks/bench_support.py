@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from neo4j import Driver
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 from stakegraph.db import server_version
@@ -16,14 +16,14 @@ __all__ = ["delete_prefix", "free_port", "server_version"]
 
 
 def delete_prefix(
-    driver: Driver, database: str, prefix: str, labels: Iterable[Label] | None = None,
+    db: GraphDB, prefix: str, labels: Iterable[Label] | None = None,
     batch: int = 2000,
 ) -> int:
     """Returns how many nodes it deleted whose id starts with ``prefix``: of ``labels`` (each
     through its id index), or of any label when None; in batches, with their relationships."""
     deleted = 0
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run.
-    with driver.session(database=database) as session:
+    with db.session() as session:
         for label in labels if labels is not None else [None]:
             match = f"MATCH (n:{label})" if label is not None else "MATCH (n)"
             summary = session.run(

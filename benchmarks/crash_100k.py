@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "tests" / "faults"))
 
 from fault_support import crash_run, driver_for, private_settings  # noqa: E402
 from stakegraph.schema.apply import apply_schema  # noqa: E402
+from stakegraph.schema.graphdb import GraphDB  # noqa: E402
 
 from stakegraph.localdb import instance  # noqa: E402
 from stakegraph.localdb.instance import free_port  # noqa: E402
@@ -40,7 +41,7 @@ def main() -> int:
         instance.start(settings)
         try:
             driver = driver_for(settings)
-            apply_schema(driver, settings.neo4j_database)
+            apply_schema(GraphDB(driver, settings.neo4j_database))
             driver.close()
             result = crash_run(settings, Path(tmp), args.stakeholders, args.batch_size,
                                f"b{uuid.uuid4().hex[:6]}")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from stakegraph.loaders.kinds import Column
+from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.model import PropType
 from stakegraph.schema.vocabulary import scheme
 
@@ -31,7 +32,7 @@ _ALIASES = {
 }
 
 
-class BadCell(ValueError):
+class BadCell(StakegraphError):
     """A cell that does not hold what its column expects; the message says what was expected."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
+from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.model import HIGH_THRESHOLD
 from stakegraph.schema.vocabulary import scheme
 
@@ -141,7 +142,7 @@ def _cluster_sizes(rng: random.Random, people: int, clusters: int) -> list[int]:
     biggest = max(range(clusters), key=sizes.__getitem__)
     sizes[biggest] += diff
     if sizes[biggest] < 1:
-        raise ValueError("too few people for the number of organisations")
+        raise StakegraphError("too few people for the number of organisations")
     return sizes
 
 
@@ -218,9 +219,9 @@ def generate(
     """Returns the row counts after writing a synthetic dataset of ``n_stakeholders`` to
     ``outdir`` (one CSV per kind); the same arguments give byte-identical files."""
     if n_stakeholders < 20:
-        raise ValueError("n_stakeholders must be at least 20")
+        raise StakegraphError("n_stakeholders must be at least 20")
     if ties_per_stakeholder < 1:
-        raise ValueError("ties_per_stakeholder must be at least 1")
+        raise StakegraphError("ties_per_stakeholder must be at least 1")
     rng = random.Random(seed)
     vocab = _vocab()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -312,7 +313,7 @@ def generate(
     while len(ties.rows) < total_ties:
         attempts += 1
         if attempts > total_ties * 20:
-            raise ValueError(
+            raise StakegraphError(
                 f"cannot place {total_ties} distinct ties among {n_stakeholders} stakeholders"
             )
         c = rng.choices(range(n_orgs), cum_weights=cum_sizes)[0]

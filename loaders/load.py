@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from neo4j import Driver
 from stakegraph.loaders.ahead import ahead
 from stakegraph.loaders.kinds import LOAD_ORDER
 from stakegraph.loaders.plan import plan_steps
@@ -23,6 +22,7 @@ from stakegraph.loaders.validate import (
     row_number,
 )
 from stakegraph.loaders.writer import run_step
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 DEFAULT_BATCH_SIZE = 5000
@@ -54,14 +54,12 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _look_up(driver: Driver, database: str) -> Callable[[Label, list[str]], dict[str, str | None]]:
+def _look_up(db: GraphDB) -> Callable[[Label, list[str]], dict[str, str | None]]:
     def look_up(label: Label, ids: list[str]) -> dict[str, str | None]:
         # One query per label for all referenced ids the files do not define.
-        records, _, _ = driver.execute_query(
+        records = db.read(
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id, n.kind AS kind",
-            ids=ids,
-            database_=database,
-            routing_="r",
+            {"ids": ids},
         )
         return {r["id"]: r["kind"] for r in records}
 
@@ -96,14 +94,14 @@ def read_and_check(
 
 
 def validate_paths(
-    driver: Driver, database: str, paths: Sequence[Path], *, default_project: str | None = None
+    db: GraphDB, paths: Sequence[Path], *, default_project: str | None = None
 ) -> Dataset:
     """Returns the checked dataset of ``paths``; raises `ValidationFailed` listing every problem.
 
     References are checked against the files and then the graph (one query per label).
     """
     dataset, _ = read_and_check(paths, default_project)
-    check_references(dataset, _look_up(driver, database))
+    check_references(dataset, _look_up(db))
     if dataset.problems:
         raise ValidationFailed(sorted(
             dataset.problems, key=lambda p: (p.file, row_number(p.row), p.column or "")))
@@ -111,8 +109,7 @@ def validate_paths(
 
 
 def load_paths(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     paths: Sequence[Path],
     *,
     dry_run: bool = False,
@@ -131,13 +128,12 @@ def load_paths(
     with _cyclic_gc_paused():
         # The load's millions of objects are gone by the time the collector is back on (they
         # are local to `_load`), so it has nothing left to scan.
-        return _load(driver, database, paths, dry_run=dry_run, batch_size=batch_size,
+        return _load(db, paths, dry_run=dry_run, batch_size=batch_size,
                      progress=progress, default_project=default_project)
 
 
 def _load(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     paths: Sequence[Path],
     *,
     dry_run: bool,
@@ -145,14 +141,14 @@ def _load(
     progress: Callable[[str, int, int], None] | None,
     default_project: str | None,
 ) -> LoadReport:
-    dataset = validate_paths(driver, database, paths, default_project=default_project)
+    dataset = validate_paths(db, paths, default_project=default_project)
     report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
     for kind in LOAD_ORDER:
         if kind in dataset.records:
             report.kind(kind).rows += len(dataset.records[kind])
     # The rows of later steps are built while Neo4j writes the earlier ones.
     for step in ahead(plan_steps(dataset)):
-        counts = run_step(driver, database, step, write=not dry_run,
+        counts = run_step(db, step, write=not dry_run,
                           batch_size=batch_size, progress=progress)
         kind_report = report.kind(step.kind)
         (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from stakegraph.schema.errors import StakegraphError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -26,10 +28,11 @@ class Problem:
         return asdict(self)
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(StakegraphError):
     """Raised before anything is written when the input has problems; ``problems`` lists all."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{len(problems)} {noun} in the input; nothing was written")
+        super().__init__(f"{len(problems)} {noun} in the input; nothing was written",
+                         problems=[p.as_dict() for p in problems])

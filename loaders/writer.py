@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from neo4j import Driver, ManagedTransaction, Record
+from neo4j import ManagedTransaction, Record
 from stakegraph.loaders.cypher import (
     NodeTarget,
     RelTarget,
@@ -20,13 +20,17 @@ from stakegraph.loaders.cypher import (
 )
 from stakegraph.loaders.plan import Group, Row, Step
 from stakegraph.loaders.report import Counts
+from stakegraph.schema.errors import ErrorCode, StakegraphError
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Kind, Rel
 
 Progress = Callable[[str, int, int], None]
 
 
-class EndpointsVanished(RuntimeError):
+class EndpointsVanished(StakegraphError):
     """Nodes that validation found were gone when their relationships were written."""
+
+    code = ErrorCode.CONFLICT
 
 
 def _vanished(missing: int) -> EndpointsVanished:
@@ -114,8 +118,7 @@ def _batches(group: Group, batch_size: int) -> list[_Batch]:
 
 
 def run_step(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     step: Step,
     *,
     write: bool,
@@ -126,7 +129,7 @@ def run_step(
     counts = Counts()
     total = step.size
     done = 0
-    with driver.session(database=database) as session:
+    with db.session() as session:
         for group in step.groups:
             statement = _statement(step.target, group.key, group.props, write)
             # A batch is expected to be new when the one before was: a first load runs the

@@ -45,8 +45,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from neo4j import Driver, RoutingControl
 from neo4j.time import Date, DateTime, Duration, Time
+from stakegraph.schema.errors import ErrorCode, StakegraphError
+from stakegraph.schema.graphdb import GraphDB
 
 PARAM_TYPES: tuple[str, ...] = (
     "string", "id", "int", "float", "bool", "date", "list<string>", "list<id>",
@@ -75,12 +76,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-class QueryError(ValueError):
+class QueryError(StakegraphError):
     """A query name or parameter problem; the message is one line for the person asking."""
 
 
 class UnknownQueryError(QueryError):
     """No query has the asked name; ``closest`` holds the names that look most like it."""
+
+    code = ErrorCode.NOT_FOUND
 
     def __init__(self, name: str, closest: list[str]) -> None:
         hint = f"; did you mean {', '.join(closest)}?" if closest else ""
@@ -95,6 +98,8 @@ class ParamError(QueryError):
 
 class HeaderError(QueryError):
     """A `.cypher` file's header is malformed (a bug in the shipped library)."""
+
+    code = ErrorCode.INTERNAL
 
 
 @dataclass(frozen=True)
@@ -583,16 +588,21 @@ def _number(value: float | None) -> str:
 
 
 def run_query(
-    driver: Driver, database: str, name: str, params: Mapping[str, object]
+    db: GraphDB, name: str, params: Mapping[str, object]
 ) -> list[dict[str, Any]]:
     """Returns the rows of the named query run in a read transaction, after binding ``params``;
     Neo4j temporal values come back as Python dates/datetimes, durations as ISO strings."""
     query = get_query(name)
     bound = bind(query, params)
-    records, _, _ = driver.execute_query(
-        query.text, parameters_=bound, database_=database, routing_=RoutingControl.READ
-    )
+    records = db.read(query.text, bound)
     return [{key: native(value) for key, value in record.data().items()} for record in records]
+
+
+def query_text(name: str) -> str:
+    """Returns the text of the library query ``name`` (header comments included; Neo4j skips
+    them), so code that runs a library file runs exactly what `stakegraph query` and Neo4j
+    Browser run."""
+    return get_query(name).text
 
 
 def native(value: object) -> Any:

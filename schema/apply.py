@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver
 from stakegraph.schema.constraints import schema_items
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
 from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme, schemes
 
@@ -62,14 +62,14 @@ MERGE (c)-[:{Rel.BROADER}]->(b)
 """
 
 
-def apply_schema(driver: Driver, database: str) -> ApplyReport:
+def apply_schema(db: GraphDB) -> ApplyReport:
     """Returns what was ensured after creating constraints, indexes and vocabulary nodes."""
-    with driver.session(database=database) as session:
+    with db.session() as session:
         for item in schema_items():
             session.run(item.statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
     all_schemes = schemes()
-    with driver.session(database=database) as session:
+    with db.session() as session:
         for scheme in all_schemes.values():
             rows = _term_rows(scheme)
             entity = ENTITY_SCHEMES.get(scheme.name)
@@ -80,7 +80,7 @@ def apply_schema(driver: Driver, database: str) -> ApplyReport:
             broader += _cluster_rows(scheme)
             if broader:
                 session.execute_write(_link_broader, broader)
-    constraints, indexes = list_schema(driver, database)
+    constraints, indexes = list_schema(db)
     return ApplyReport(constraints, indexes, {n: len(s.terms) for n, s in all_schemes.items()})
 
 
@@ -98,15 +98,12 @@ def _link_broader(tx: Any, rows: list[dict[str, Any]]) -> None:
     tx.run(_LINK_BROADER, rows=rows).consume()
 
 
-def list_schema(driver: Driver, database: str) -> tuple[list[str], list[str]]:
+def list_schema(db: GraphDB) -> tuple[list[str], list[str]]:
     """Returns the names of the constraints and of the (non-lookup) indexes in the database."""
-    records, _, _ = driver.execute_query(
-        "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name", database_=database
-    )
+    records = db.read("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
     constraints = [r["name"] for r in records]
-    records, _, _ = driver.execute_query(
+    records = db.read(
         "SHOW INDEXES YIELD name, type, owningConstraint "
-        "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name ORDER BY name",
-        database_=database,
+        "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name ORDER BY name"
     )
     return constraints, [r["name"] for r in records]

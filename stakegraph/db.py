@@ -8,8 +8,9 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
 
-from stakegraph.errors import StakegraphError
 from stakegraph.localdb import instance
+from stakegraph.schema.errors import SetupError, UnavailableError
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.settings import Settings
 
 
@@ -27,7 +28,7 @@ def connection(settings: Settings) -> Connection:
     """Returns the Neo4j to talk to: NEO4J_URI if set, else the local instance's Bolt address."""
     if settings.neo4j_uri:
         if settings.neo4j_password is None:
-            raise StakegraphError("NEO4J_URI is set but NEO4J_PASSWORD is not: set both.")
+            raise SetupError("NEO4J_URI is set but NEO4J_PASSWORD is not: set both.")
         return Connection(
             settings.neo4j_uri,
             settings.neo4j_user,
@@ -36,7 +37,7 @@ def connection(settings: Settings) -> Connection:
         )
     local = instance.status(settings)
     if local.password is None:
-        raise StakegraphError(
+        raise SetupError(
             "no local Neo4j has been set up yet: run `stakegraph neo4j start` "
             "(or set NEO4J_URI and NEO4J_PASSWORD to use another server)."
         )
@@ -51,9 +52,9 @@ SERVER_COMPONENTS = (
 )
 
 
-def server_version(driver: Driver, database: str) -> tuple[str, str, str]:
+def server_version(db: GraphDB) -> tuple[str, str, str]:
     """Returns the Neo4j server's component name, version and edition."""
-    record = driver.execute_query(SERVER_COMPONENTS, database_=database).records[0]
+    record = db.read(SERVER_COMPONENTS)[0]
     return record["name"], record["version"], record["edition"]
 
 
@@ -65,7 +66,7 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
             conn.uri, auth=(conn.user, conn.password), notifications_min_severity="OFF"
         )
     except (ConfigurationError, ValueError) as exc:
-        raise StakegraphError(f"NEO4J_URI {conn.uri!r} is not a Neo4j address: {exc}") from exc
+        raise SetupError(f"NEO4J_URI {conn.uri!r} is not a Neo4j address: {exc}") from exc
     if verify:
         try:
             driver.verify_connectivity()
@@ -73,6 +74,12 @@ def open_driver(settings: Settings, *, verify: bool = True) -> Driver:
             driver.close()
             raise explain(exc, conn) from exc
     return driver
+
+
+def open_graph_db(settings: Settings) -> GraphDB:
+    """Returns the configured database through a connected synchronous driver, or raises a
+    one-line error saying what to do."""
+    return GraphDB(open_driver(settings), settings.neo4j_database)
 
 
 def open_async_driver(settings: Settings, **config: Any) -> AsyncDriver:
@@ -85,9 +92,10 @@ def open_async_driver(settings: Settings, **config: Any) -> AsyncDriver:
 
 
 def explain(exc: BaseException, conn: Connection) -> BaseException:
-    """Returns a StakegraphError for the common connection failures, else the exception itself."""
+    """Returns a one-line error for the common connection failures (credentials refused,
+    server not answering), else the exception itself."""
     if isinstance(exc, AuthError):
-        return StakegraphError(
+        return SetupError(
             f"Neo4j at {conn.uri} refused the credentials of user {conn.user!r}: "
             "check NEO4J_USER and NEO4J_PASSWORD."
         )
@@ -97,5 +105,5 @@ def explain(exc: BaseException, conn: Connection) -> BaseException:
             if conn.uri.startswith("bolt://127.0.0.1")
             else "check NEO4J_URI and that the server is up"
         )
-        return StakegraphError(f"Neo4j at {conn.uri} does not answer: {hint}.")
+        return UnavailableError(f"Neo4j at {conn.uri} does not answer: {hint}.")
     return exc

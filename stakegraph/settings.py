@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from stakegraph.errors import StakegraphError
+from stakegraph.schema.errors import SetupError
 
 
 def _default_home() -> Path:
@@ -103,7 +103,7 @@ def get_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]) or "settings"
-        raise StakegraphError(
+        raise SetupError(
             f"setting {name}={first.get('input')!r} is invalid: {first['msg']} "
             f"({len(exc.errors())} problem(s); check the environment and .env)"
         ) from exc

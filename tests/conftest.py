@@ -24,6 +24,7 @@ os.environ.setdefault("STAKEGRAPH_BOLT_PORT", "17687")
 os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
 
 from stakegraph.schema.apply import apply_schema  # noqa: E402
+from stakegraph.schema.graphdb import GraphDB  # noqa: E402
 from stakegraph.schema.model import NODES  # noqa: E402
 
 from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
@@ -49,7 +50,7 @@ def neo4j_server(settings: Settings) -> Settings:
 def driver(neo4j_server: Settings) -> Iterator[Driver]:
     """A verified driver to the test Neo4j, with the schema and vocabularies applied."""
     drv = open_driver(neo4j_server)
-    apply_schema(drv, neo4j_server.neo4j_database)
+    apply_schema(GraphDB(drv, neo4j_server.neo4j_database))
     yield drv
     drv.close()
 
@@ -58,6 +59,12 @@ def driver(neo4j_server: Settings) -> Iterator[Driver]:
 def database(neo4j_server: Settings) -> str:
     """The database name tests write to."""
     return neo4j_server.neo4j_database
+
+
+@pytest.fixture(scope="session")
+def db(driver: Driver, database: str) -> GraphDB:
+    """The test database as the handle stakegraph's own functions take."""
+    return GraphDB(driver, database)
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from neo4j import Driver
 from neo4j.exceptions import ClientError
 from stakegraph.queries.analytics.errors import AnalyticsError
 from stakegraph.queries.analytics.projection import Scope
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import UNDIRECTED_TIES, Label, Rel
 
 GDS_METRICS = ("pagerank", "betweenness")
@@ -51,20 +51,18 @@ _STREAM = {
 }
 
 
-def gds_version(driver: Driver, database: str) -> str | None:
+def gds_version(db: GraphDB) -> str | None:
     """Returns the server's Graph Data Science version, or None when it has no GDS."""
     try:
-        records, _, _ = driver.execute_query(
-            "RETURN gds.version() AS version", database_=database, routing_="r"
-        )
+        records = db.read("RETURN gds.version() AS version")
     except ClientError:
         return None
     return str(records[0]["version"])
 
 
-def require_gds(driver: Driver, database: str) -> str:
+def require_gds(db: GraphDB) -> str:
     """Returns the GDS version; raises AnalyticsError when the server has none."""
-    version = gds_version(driver, database)
+    version = gds_version(db)
     if version is None:
         raise AnalyticsError(
             "--engine gds needs Neo4j Graph Data Science, which this server does not have "
@@ -74,8 +72,7 @@ def require_gds(driver: Driver, database: str) -> str:
 
 
 def gds_scores(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     metric: str,
     scope: Scope,
     tie_types: Sequence[Rel],
@@ -85,11 +82,9 @@ def gds_scores(
     """Returns stakeholder id -> score of ``metric`` computed by GDS on a temporary projection."""
     if metric not in GDS_METRICS:
         raise AnalyticsError(f"--engine gds runs {', '.join(GDS_METRICS)}, not {metric}")
-    require_gds(driver, database)
+    require_gds(db)
     name = f"stakegraph-{uuid.uuid4().hex}"
-    node_ids, _, _ = driver.execute_query(
-        _NODES, project=scope.project, prefix=scope.prefix, database_=database, routing_="r"
-    )
+    node_ids = db.read(_NODES, {"project": scope.project, "prefix": scope.prefix})
     params: dict[str, Any] = {
         "project": scope.project,
         "prefix": scope.prefix,
@@ -98,7 +93,7 @@ def gds_scores(
         "weighted": weighted,
         "node_ids": [r["id"] for r in node_ids],
     }
-    with driver.session(database=database) as session:
+    with db.session() as session:
         session.run(_PROJECT, name=name, nodes=_NODES, rels=_RELS, params=params).consume()
         try:
             # Betweenness treats the weight as a length, as our igraph path metrics do (1/w).

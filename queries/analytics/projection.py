@@ -8,10 +8,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from neo4j import Driver, Query
-from stakegraph.queries.analytics.cypher import cypher
 from stakegraph.queries.analytics.errors import AnalyticsError
 from stakegraph.queries.analytics.network import Network, build_network
+from stakegraph.queries.library import query_text
+from stakegraph.schema.errors import ErrorCode
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, UNDIRECTED_TIES, Label, Rel
 
 
@@ -55,8 +56,7 @@ def parse_tie_types(names: Iterable[str] | None) -> tuple[Rel, ...]:
 
 
 def project_network(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     scope: Scope,
     tie_types: Sequence[Rel] = TIE_TYPES,
     weighted: bool = True,
@@ -67,7 +67,7 @@ def project_network(
     if mode is not Mode.TIES and scope.project is None:
         raise AnalyticsError(f"the {mode.value} network needs --project")
     if scope.project is not None:
-        _require_project(driver, database, scope.project)
+        _require_project(db, scope.project)
         name = {
             Mode.TIES: "analytics_project_projection",
             Mode.COPARTICIPATION: "analytics_coparticipation",
@@ -77,8 +77,8 @@ def project_network(
     else:
         name, params = "analytics_projection", {"prefix": scope.prefix}
     params["tie_types"] = [t.value for t in tie_types]
-    with driver.session(database=database, default_access_mode="READ") as session:
-        result = session.run(Query(cypher(name)), params)
+    with db.session(default_access_mode="READ") as session:
+        result = session.run(query_text(name), params)
         return network_from_rows(((r["id"], r["name"], r["ties"]) for r in result), weighted)
 
 
@@ -112,45 +112,29 @@ def network_from_rows(
     return build_network(ids, names, sources, targets, weights, both, weighted)
 
 
-def _require_project(driver: Driver, database: str, project: str) -> None:
-    records, _, _ = driver.execute_query(
-        f"MATCH (p:{Label.PROJECT} {{id: $id}}) RETURN count(p) AS n",
-        id=project,
-        database_=database,
-        routing_="r",
-    )
+def _require_project(db: GraphDB, project: str) -> None:
+    records = db.read(f"MATCH (p:{Label.PROJECT} {{id: $id}}) RETURN count(p) AS n",
+                      {"id": project})
     if records[0]["n"] == 0:
-        raise AnalyticsError(f"no project with id {project!r}")
+        raise AnalyticsError(f"no project with id {project!r}", code=ErrorCode.NOT_FOUND)
 
 
 def read_groups(
-    driver: Driver, database: str, ids: Sequence[str], group_by: str, project: str | None
+    db: GraphDB, ids: Sequence[str], group_by: str, project: str | None
 ) -> list[str | None]:
     """Returns each stakeholder's group (organisation or 9 C category), None where it has none."""
     if group_by not in ("organisation", "category"):
         raise AnalyticsError(f"unknown grouping {group_by!r}; expected organisation or category")
-    records, _, _ = driver.execute_query(
-        Query(cypher("analytics_groups")),
-        ids=list(ids),
-        group_by=group_by,
-        project=project,
-        database_=database,
-        routing_="r",
-    )
+    records = db.read(query_text("analytics_groups"),
+                      {"ids": list(ids), "group_by": group_by, "project": project})
     found = {r["id"]: r["group"] for r in records}
     return [found.get(v) for v in ids]
 
 
-def read_q3(driver: Driver, database: str, project: str) -> list[str]:
+def read_q3(db: GraphDB, project: str) -> list[str]:
     """Returns the ids of the project's Q3 stakeholders by their latest assessment, in id order.
 
     It reads the library's `quadrants` question, so the matrix and the analytics agree."""
-    _require_project(driver, database, project)
-    records, _, _ = driver.execute_query(
-        Query(cypher("quadrants")),
-        project=project,
-        at=date.today(),
-        database_=database,
-        routing_="r",
-    )
+    _require_project(db, project)
+    records = db.read(query_text("quadrants"), {"project": project, "at": date.today()})
     return sorted(r["id"] for r in records if r["quadrant"] == "q3")

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import Driver
 from stakegraph.queries.analytics import brokerage as gf
 from stakegraph.queries.analytics import centrality as cen
 from stakegraph.queries.analytics.communities import communities
@@ -28,6 +27,8 @@ from stakegraph.queries.analytics.projection import (
 )
 from stakegraph.queries.analytics.reach import key_players, reach, who_reaches
 from stakegraph.queries.analytics.writeback import Run, new_run, write_scores
+from stakegraph.schema.errors import ErrorCode
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Rel
 
 # Metrics that give every stakeholder a score, and so can be written back.
@@ -76,7 +77,7 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def analyse(driver: Driver, database: str, req: Request) -> Result:
+def analyse(db: GraphDB, req: Request) -> Result:
     """Returns the metric computed on the request's projected network."""
     if req.metric not in METRICS:
         expected = ", ".join(METRICS)
@@ -86,8 +87,8 @@ def analyse(driver: Driver, database: str, req: Request) -> Result:
     if req.engine == "gds":
         if req.metric not in GDS_METRICS:
             raise AnalyticsError(f"--engine gds runs {' and '.join(GDS_METRICS)} only")
-        require_gds(driver, database)
-    net = project_network(driver, database, req.scope, req.ties(), req.weighted, req.mode)
+        require_gds(db)
+    net = project_network(db, req.scope, req.ties(), req.weighted, req.mode)
     params: dict[str, Any] = {
         **req.scope.as_params(),
         "network": req.mode.value,
@@ -95,11 +96,11 @@ def analyse(driver: Driver, database: str, req: Request) -> Result:
         "weighted": req.weighted,
     }
     if req.engine == "gds":
-        return _gds(driver, database, req, net, params)
-    return _COMPUTE[req.metric](driver, database, req, net, params)
+        return _gds(db, req, net, params)
+    return _COMPUTE[req.metric](db, req, net, params)
 
 
-def write_result(driver: Driver, database: str, req: Request, result: Result) -> Run:
+def write_result(db: GraphDB, req: Request, result: Result) -> Run:
     """Returns the run record after storing the result's per-stakeholder scores with provenance."""
     if req.metric not in PER_VERTEX or not result.scores:
         raise AnalyticsError(f"{req.metric} gives no per-stakeholder score to --write")
@@ -109,7 +110,7 @@ def write_result(driver: Driver, database: str, req: Request, result: Result) ->
         req.scope.key(), req.metric, result.method, result.params,
         result.network.n, result.network.m,
     )
-    write_scores(driver, database, run, result.network.ids, result.scores)
+    write_scores(db, run, result.network.ids, result.scores)
     return run
 
 
@@ -144,18 +145,18 @@ def _ranked(
     return Result(metric, method, params, list(columns), rows, net, scores=columns)
 
 
-def _degree(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _degree(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     cols = cen.degree(net)
     return _ranked("degree", "igraph degree", p, net, dict(cols), "degree")
 
 
-def _pagerank(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _pagerank(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     p = {**p, "damping": cen.DAMPING}
     return _ranked("pagerank", "igraph PageRank (PRPACK), sums to 1", p, net,
                    {"pagerank": cen.pagerank(net)}, "pagerank")
 
 
-def _betweenness(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _betweenness(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     m = cen.betweenness_method(net.n, req.samples, req.seed)
     how = "exact (Brandes)" if m.exact else f"sampled, {m.samples} sources, seed {m.seed}"
     p = {**p, "exact": m.exact, "samples": m.samples, "seed": m.seed}
@@ -163,23 +164,23 @@ def _betweenness(d: Driver, db: str, req: Request, net: Network, p: dict[str, An
                    net, {"betweenness": cen.betweenness(net, m)}, "betweenness")
 
 
-def _eigenvector(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _eigenvector(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     return _ranked("eigenvector", "igraph eigenvector (ARPACK), unit Euclidean norm", p, net,
                    {"eigenvector": cen.eigenvector(net)}, "eigenvector")
 
 
-def _closeness(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _closeness(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     return _ranked("closeness", "igraph closeness on incoming paths, Wasserman-Faust", p, net,
                    {"closeness": cen.closeness(net)}, "closeness")
 
 
-def _constraint(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _constraint(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     # Low constraint = many structural holes, so the brokers come first.
     return _ranked("constraint", "igraph Burt constraint", p, net,
                    {"constraint": cen.constraint(net)}, "constraint", descending=False)
 
 
-def _communities(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _communities(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     part = communities(net, seed=req.seed)
     p = {**p, "seed": req.seed, "resolution": 1.0}
     cols: dict[str, list[Any]] = {"community": list(part.membership)}
@@ -198,11 +199,13 @@ def _indices(net: Network, ids: Sequence[str]) -> list[int]:
         try:
             out.append(net.index(sid))
         except KeyError:
-            raise AnalyticsError(f"stakeholder {sid!r} is not in the projected network") from None
+            raise AnalyticsError(
+                f"stakeholder {sid!r} is not in the projected network", code=ErrorCode.NOT_FOUND
+            ) from None
     return out
 
 
-def _key_players(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _key_players(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     kp = key_players(net, req.k, req.hops)
     p = {**p, "k": req.k, "hops": req.hops}
     rows = [
@@ -214,7 +217,7 @@ def _key_players(d: Driver, db: str, req: Request, net: Network, p: dict[str, An
                   summary={"reached": kp.reached, "share": kp.reached / others})
 
 
-def _reach(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _reach(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     if not req.seeds:
         raise AnalyticsError("reach needs --seeds id,id,...")
     r = reach(net, _indices(net, req.seeds), req.hops)
@@ -229,10 +232,10 @@ def _reach(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) ->
                   summary={"reached": r.count, "share": r.count / others})
 
 
-def _reach_q3(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
+def _reach_q3(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
     if req.scope.project is None:
         raise AnalyticsError("reach-q3 needs --project")
-    q3 = [sid for sid in read_q3(d, db, req.scope.project) if sid in set(net.ids)]
+    q3 = [sid for sid in read_q3(db, req.scope.project) if sid in set(net.ids)]
     r = who_reaches(net, _indices(net, q3), req.hops)
     p = {**p, "hops": req.hops}
     order = sorted(
@@ -249,8 +252,8 @@ def _reach_q3(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any])
                   summary={"q3": len(q3), "q3_ids": q3})
 
 
-def _brokerage(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
-    groups = read_groups(d, db, net.ids, req.group_by, req.scope.project)
+def _brokerage(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    groups = read_groups(db, net.ids, req.group_by, req.scope.project)
     counts = gf.brokerage(net, groups)
     p = {**p, "group_by": req.group_by}
     cols: dict[str, list[Any]] = {"group": list(groups)}
@@ -260,8 +263,8 @@ def _brokerage(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]
     return res
 
 
-def _gds(d: Driver, db: str, req: Request, net: Network, p: dict[str, Any]) -> Result:
-    scores = gds_scores(d, db, req.metric, req.scope, req.ties(), req.weighted)
+def _gds(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
+    scores = gds_scores(db, req.metric, req.scope, req.ties(), req.weighted)
     values = [scores.get(sid) for sid in net.ids]
     if req.metric == "betweenness" and net.n > 2:
         values = [None if v is None else v / ((net.n - 1) * (net.n - 2)) for v in values]

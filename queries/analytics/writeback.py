@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import ManagedTransaction
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
 
 BATCH_SIZE = 10_000
@@ -90,8 +91,7 @@ def score_rows(
 
 
 def write_scores(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     run: Run,
     ids: Sequence[str],
     columns: Mapping[str, Sequence[float | int | None]],
@@ -106,14 +106,14 @@ def write_scores(
     naming that run id, which then no longer exists) and the error is raised."""
     rows = score_rows(run, ids, columns)
     written = 0
-    with driver.session(database=database) as session:
+    with db.session() as session:
         session.execute_write(_run_tx, _CREATE_RUN, {"run": {**vars(run), "complete": False}})
         try:
             for start in range(0, len(rows), batch_size):
                 params = {"run_id": run.id, "rows": rows[start : start + batch_size]}
                 written += session.execute_write(_count_rels, _WRITE_SCORES, params)
         except BaseException:
-            drop_run(driver, database, run.id)
+            drop_run(db, run.id)
             raise
         session.execute_write(_run_tx, _COMPLETE_RUN, {"run_id": run.id})
     return written
@@ -127,8 +127,8 @@ def _count_rels(tx: ManagedTransaction, statement: str, params: dict[str, Any]) 
     return int(tx.run(statement, params).consume().counters.relationships_created)
 
 
-def drop_run(driver: Driver, database: str, run_id: str) -> None:
+def drop_run(db: GraphDB, run_id: str) -> None:
     """Deletes a run and its SCORED relationships (in batches)."""
-    with driver.session(database=database) as session:
+    with db.session() as session:
         session.run(_DROP_SCORES, run_id=run_id).consume()
         session.run(_DROP_RUN, run_id=run_id).consume()

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from neo4j import Driver
 from stakegraph.queries.analytics import centrality
 from stakegraph.queries.analytics.communities import communities
 from stakegraph.queries.analytics.projection import Scope, project_network
@@ -14,26 +13,28 @@ from stakegraph.queries.library import run_query
 from stakegraph.queries.plots.errors import PlotError
 from stakegraph.queries.plots.matrix import MatrixPoint, QuadrantText
 from stakegraph.queries.plots.network import NetEdge, NetNode
+from stakegraph.schema.errors import ErrorCode
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Rel
 from stakegraph.schema.vocabulary import scheme
 
 
-def _rows(driver: Driver, database: str, name: str, **params: Any) -> list[dict[str, Any]]:
-    return run_query(driver, database, name, params)
+def _rows(db: GraphDB, name: str, **params: Any) -> list[dict[str, Any]]:
+    return run_query(db, name, params)
 
 
-def project_title(driver: Driver, database: str, project: str) -> str:
+def project_title(db: GraphDB, project: str) -> str:
     """Returns the project's name; PlotError when there is no such project."""
-    rows = _rows(driver, database, "plot_project", project=project)
+    rows = _rows(db, "plot_project", project=project)
     if not rows:
-        raise PlotError(f"no project with id {project!r}")
+        raise PlotError(f"no project with id {project!r}", code=ErrorCode.NOT_FOUND)
     return str(rows[0]["name"] or project)
 
 
-def matrix_points(driver: Driver, database: str, project: str, at: date) -> list[MatrixPoint]:
+def matrix_points(db: GraphDB, project: str, at: date) -> list[MatrixPoint]:
     """Returns each stakeholder's latest interest and impact in the project on or before ``at``
     (the library's ``quadrants`` query), in id order."""
-    rows = _rows(driver, database, "quadrants", project=project, at=at)
+    rows = _rows(db, "quadrants", project=project, at=at)
     points = [
         MatrixPoint(str(r["id"]), str(r["name"] or r["id"]), int(r["interest"]), int(r["impact"]))
         for r in rows
@@ -50,7 +51,7 @@ def quadrant_texts() -> dict[str, QuadrantText]:
 
 
 def network_records(
-    driver: Driver, database: str, project: str | None, at: date
+    db: GraphDB, project: str | None, at: date
 ) -> tuple[list[NetNode], list[NetEdge]]:
     """Returns the stakeholders and ties of the network view (one project, or everyone)."""
     nodes = [
@@ -61,18 +62,17 @@ def network_records(
             sector=r["sector"],
             quadrant=r["quadrant"],
         )
-        for r in _rows(driver, database, "plot_network_stakeholders", project=project, at=at)
+        for r in _rows(db, "plot_network_stakeholders", project=project, at=at)
     ]
     edges = [
         NetEdge(str(r["source"]), str(r["target"]), Rel(r["type"]), float(r["weight"]))
-        for r in _rows(driver, database, "plot_network_ties", project=project)
+        for r in _rows(db, "plot_network_ties", project=project)
     ]
     return nodes, edges
 
 
 def with_scores(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     project: str | None,
     nodes: list[NetNode],
     pagerank: bool,
@@ -82,7 +82,7 @@ def with_scores(
     the analytics on the same scope (the project's tie network, or the whole graph's)."""
     if not (pagerank or community):
         return nodes
-    net = project_network(driver, database, Scope(project=project))
+    net = project_network(db, Scope(project=project))
     ranks = dict(zip(net.ids, centrality.pagerank(net), strict=True)) if pagerank else {}
     groups = (
         dict(zip(net.ids, communities(net).membership, strict=True)) if community else {}

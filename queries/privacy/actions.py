@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import ManagedTransaction
 from stakegraph.queries.privacy.steps import (
     AuditPage,
     Erasure,
@@ -15,6 +15,7 @@ from stakegraph.queries.privacy.steps import (
     erase_steps,
     export_steps,
 )
+from stakegraph.schema.graphdb import GraphDB
 
 
 def run_steps(tx: ManagedTransaction, make: Callable[[], Steps]) -> Any:
@@ -30,32 +31,32 @@ def run_steps(tx: ManagedTransaction, make: Callable[[], Steps]) -> Any:
         return done.value
 
 
-def _write(driver: Driver, database: str, make: Callable[[], Steps]) -> Any:
-    with driver.session(database=database) as session:
+def _write(db: GraphDB, make: Callable[[], Steps]) -> Any:
+    with db.session() as session:
         return session.execute_write(run_steps, make)
 
 
-def export_person(driver: Driver, database: str, ident: str, actor: str,
+def export_person(db: GraphDB, ident: str, actor: str,
                   via: str = "cli") -> dict[str, Any]:
     """Returns everything held on the person ``ident`` as a JSON-ready document, after
     recording the export in the audit trail."""
     document: dict[str, Any] = _write(
-        driver, database, lambda: export_steps(ident, actor, via)
+        db, lambda: export_steps(ident, actor, via)
     )
     return document
 
 
-def erase_person(driver: Driver, database: str, ident: str, actor: str,
+def erase_person(db: GraphDB, ident: str, actor: str,
                  via: str = "cli") -> Erasure:
     """Returns what erasing the person ``ident``'s personal data did (audit event included)."""
-    erasure: Erasure = _write(driver, database, lambda: erase_steps(ident, actor, via))
+    erasure: Erasure = _write(db, lambda: erase_steps(ident, actor, via))
     return erasure
 
 
-def audit_events(driver: Driver, database: str, subject: str | None = None, skip: int = 0,
+def audit_events(db: GraphDB, subject: str | None = None, skip: int = 0,
                  limit: int = 20) -> AuditPage:
     """Returns one page of the audit trail, newest first (only ``subject``'s when given)."""
-    with driver.session(database=database) as session:
+    with db.session() as session:
         page: AuditPage = session.execute_read(
             run_steps, lambda: audit_steps(subject, skip, limit)
         )

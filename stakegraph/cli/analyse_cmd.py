@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from stakegraph.cli.console import console, driver, settings
-from stakegraph.errors import StakegraphError
+from stakegraph.cli.console import console, graph_db
 from stakegraph.queries.analytics.metrics import METRICS
+from stakegraph.schema.errors import ErrorCode, StakegraphError
 
 if TYPE_CHECKING:
     from stakegraph.queries.analytics import Result
@@ -56,7 +56,6 @@ def analyse_command(
 ) -> None:
     """Compute a network metric on the stakeholder network and rank the stakeholders."""
     from stakegraph.queries.analytics import (
-        AnalyticsError,
         Mode,
         Request,
         Scope,
@@ -66,34 +65,32 @@ def analyse_command(
     )
 
     if output not in ("table", "json"):
-        raise StakegraphError(f"unknown --format {output!r}; expected table or json")
+        raise StakegraphError(f"unknown --format {output!r}; expected table or json",
+                              code=ErrorCode.USAGE)
     try:
         mode = Mode(network)
     except ValueError:
         raise StakegraphError(
-            f"unknown --network {network!r}; expected {', '.join(m.value for m in Mode)}"
+            f"unknown --network {network!r}; expected {', '.join(m.value for m in Mode)}",
+            code=ErrorCode.USAGE,
         ) from None
-    try:
-        req = Request(
-            metric=metric,
-            scope=Scope(project=project, prefix=prefix),
-            tie_types=parse_tie_types(tie_type),
-            weighted=weighted,
-            mode=mode,
-            k=k,
-            hops=hops,
-            seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()),
-            group_by=group_by,
-            engine=engine,
-            samples=samples,
-            seed=seed,
-        )
-        with driver() as drv:
-            database = settings().neo4j_database
-            result = analyse(drv, database, req)
-            run_id = write_result(drv, database, req, result).id if write else None
-    except (AnalyticsError, ValueError) as exc:
-        raise StakegraphError(str(exc)) from None
+    req = Request(
+        metric=metric,
+        scope=Scope(project=project, prefix=prefix),
+        tie_types=parse_tie_types(tie_type),
+        weighted=weighted,
+        mode=mode,
+        k=k,
+        hops=hops,
+        seeds=tuple(s.strip() for s in seeds.split(",") if s.strip()),
+        group_by=group_by,
+        engine=engine,
+        samples=samples,
+        seed=seed,
+    )
+    with graph_db() as db:
+        result = analyse(db, req)
+        run_id = write_result(db, req, result).id if write else None
     _print(result, top, output, run_id)
 
 

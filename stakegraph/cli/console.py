@@ -1,14 +1,14 @@
-"""Shared terminal output and the settings/driver handles every command uses."""
+"""Shared terminal output and the settings and database handles every command uses."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from neo4j import Driver
 from rich.console import Console
 
-from stakegraph.db import open_driver
+from stakegraph.db import open_graph_db
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.settings import Settings, get_settings
 
 # Soft wrap: long lines (addresses, passwords) stay whole so they can be copied.
@@ -22,10 +22,11 @@ def settings() -> Settings:
 
 
 @contextmanager
-def driver() -> Iterator[Driver]:
-    """Yields a verified driver for the configured Neo4j and closes it afterwards."""
-    drv = open_driver(get_settings())
+def graph_db() -> Iterator[GraphDB]:
+    """Yields the configured Neo4j database (through a verified driver) and closes the driver
+    afterwards."""
+    db = open_graph_db(get_settings())
     try:
-        yield drv
+        yield db
     finally:
-        drv.close()
+        db.close()

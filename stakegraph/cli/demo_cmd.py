@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from neo4j import Driver
 from rich.table import Table
 
-from stakegraph.cli.console import console, driver, settings
-from stakegraph.errors import StakegraphError
+from stakegraph.cli.console import console, graph_db, settings
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 
 if TYPE_CHECKING:
     from stakegraph.loaders import Counts, LoadReport
@@ -20,12 +19,12 @@ if TYPE_CHECKING:
 # The loader package is imported inside the commands, so the rest of the CLI starts quickly.
 
 
-def load_demo(drv: Driver, database: str, *, batch_size: int = 5000) -> LoadReport:
+def load_demo(db: GraphDB, *, batch_size: int = 5000) -> LoadReport:
     """Returns the loader's report after loading the shipped demo (the schema must be applied)."""
     from stakegraph.loaders import load_paths
 
     with as_file(files("stakegraph.loaders") / "demo") as folder:
-        return load_paths(drv, database, [Path(folder)], batch_size=batch_size)
+        return load_paths(db, [Path(folder)], batch_size=batch_size)
 
 
 def demo() -> None:
@@ -34,9 +33,9 @@ def demo() -> None:
     Loading it again changes nothing.
     """
     cfg = settings()
-    with driver() as drv:
-        apply_schema(drv, cfg.neo4j_database)
-        report = load_demo(drv, cfg.neo4j_database, batch_size=cfg.batch_size)
+    with graph_db() as db:
+        apply_schema(db)
+        report = load_demo(db, batch_size=cfg.batch_size)
     console.print(_report_table(report))
     verdict = "loaded" if report.changed else "already loaded: nothing changed"
     console.print(f"Demo {verdict} ({report.rows_read} rows; story and counts in "
@@ -69,13 +68,10 @@ def generate_cmd(
     """Write a synthetic dataset in the loader's formats (deterministic for a seed)."""
     from stakegraph.loaders.generate import generate
 
-    try:
-        counts = generate(
-            stakeholders, seed, outdir, ties_per_stakeholder=ties_per_stakeholder,
-            id_prefix=id_prefix,
-        )
-    except ValueError as exc:
-        raise StakegraphError(str(exc)) from exc
+    counts = generate(
+        stakeholders, seed, outdir, ties_per_stakeholder=ties_per_stakeholder,
+        id_prefix=id_prefix,
+    )
     table = Table("file", "rows", title=f"generated into {outdir}")
     for name, value in counts.as_dict().items():
         table.add_row(name, str(value))

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from stakegraph.cli.console import console, driver, settings
-from stakegraph.errors import StakegraphError
-from stakegraph.export.errors import ExportError
+from stakegraph.cli.console import console, graph_db
 from stakegraph.export.formats import Format
+from stakegraph.schema.errors import ErrorCode, StakegraphError
 
 
 def export(
@@ -46,15 +45,12 @@ def export(
     from stakegraph.export.graph_xml import label_counts
     from stakegraph.export.subgraph import read_subgraph
     if project is not None and id_prefix:
-        raise StakegraphError("--id-prefix applies to whole-graph exports; drop it or --project")
-    try:
-        check_target(fmt, out, force)
-        with driver() as drv:
-            db = settings().neo4j_database
-            graph = read_subgraph(drv, db, project, include_personal, prefix=id_prefix)
-        written = write_export(graph, fmt, out, include_personal, force=force)
-    except ExportError as exc:
-        raise StakegraphError(str(exc)) from None
+        raise StakegraphError("--id-prefix applies to whole-graph exports; drop it or --project",
+                              code=ErrorCode.USAGE)
+    check_target(fmt, out, force)
+    with graph_db() as db:
+        graph = read_subgraph(db, project, include_personal, prefix=id_prefix)
+    written = write_export(graph, fmt, out, include_personal, force=force)
     counts = ", ".join(f"{n} {label}" for label, n in sorted(label_counts(graph).items()))
     console.print(f"Wrote {len(written)} file(s) to {out}: {counts or 'no nodes'}, "
                   f"{len(graph.rels)} relationships"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from neo4j import Driver
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,9 +17,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from stakegraph.cli.console import console, driver, err_console, settings
+from stakegraph.cli.console import console, err_console, graph_db
 from stakegraph.loaders import LoadReport, Problem, ValidationFailed, load_paths, write_templates
 from stakegraph.loaders.load import DEFAULT_BATCH_SIZE
+from stakegraph.schema.graphdb import GraphDB
 
 # A progress bar is worth showing only when there is enough to wait for.
 _PROGRESS_FROM_ROWS = 10_000
@@ -70,13 +70,13 @@ def load(
              "project_id empty (or have no such column).")] = None,
 ) -> None:
     """Validate files, then load them (exit code 1 and nothing written if anything is wrong)."""
-    with driver() as drv:
+    with graph_db() as db:
         try:
             if as_json:
-                report = load_paths(drv, settings().neo4j_database, paths, dry_run=dry_run,
+                report = load_paths(db, paths, dry_run=dry_run,
                                     batch_size=batch_size, default_project=project)
             else:
-                report = _load_with_progress(drv, paths, dry_run, batch_size, project)
+                report = _load_with_progress(db, paths, dry_run, batch_size, project)
         except ValidationFailed as failed:
             if as_json:
                 typer.echo(json.dumps({"ok": False, "problems": [
@@ -95,7 +95,7 @@ def load(
 
 
 def _load_with_progress(
-    drv: Driver, paths: list[Path], dry_run: bool, batch_size: int, project: str | None
+    db: GraphDB, paths: list[Path], dry_run: bool, batch_size: int, project: str | None
 ) -> LoadReport:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -110,7 +110,7 @@ def _load_with_progress(
                 tasks[kind] = bar.add_task(kind, total=total)
             bar.update(tasks[kind], completed=done)
 
-        return load_paths(drv, settings().neo4j_database, paths, dry_run=dry_run,
+        return load_paths(db, paths, dry_run=dry_run,
                           batch_size=batch_size, progress=progress, default_project=project)
 
 

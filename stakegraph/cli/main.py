@@ -14,7 +14,7 @@ from stakegraph.cli.demo_cmd import demo, generate_cmd
 from stakegraph.cli.load_cmd import load, template
 from stakegraph.cli.query_cmd import query
 from stakegraph.cli.serve_cmd import apikey_app, serve
-from stakegraph.errors import StakegraphError
+from stakegraph.schema.errors import ErrorCode, StakegraphError
 
 app = typer.Typer(
     name="stakegraph",
@@ -74,14 +74,35 @@ def run() -> None:
     except Exception as exc:  # the one place every failure turns into one line
         if _debug or "--debug" in sys.argv:
             raise
-        message = str(exc) if isinstance(exc, StakegraphError) else _describe(exc)
+        code = error_code(exc)
+        message = exc.message if isinstance(exc, StakegraphError) else _describe(exc)
         err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-        sys.exit(2 if _is_usage_error(exc) else 1)
+        sys.exit(EXIT_STATUS[code])
 
 
-def _is_usage_error(exc: Exception) -> bool:
+# The exit status of each sort of failure: 1 the input was refused, 2 the command line is wrong,
+# 3 the machine or Neo4j is not ready, 70 a bug (sysexits' EX_SOFTWARE).
+EXIT_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION: 1,
+    ErrorCode.NOT_FOUND: 1,
+    ErrorCode.CONFLICT: 1,
+    ErrorCode.FORBIDDEN: 1,
+    ErrorCode.USAGE: 2,
+    ErrorCode.UNAVAILABLE: 3,
+    ErrorCode.SETUP: 3,
+    ErrorCode.INTERNAL: 70,
+}
+
+
+def error_code(exc: BaseException) -> ErrorCode:
+    """Returns the sort of failure ``exc`` is: its own code for stakegraph's errors, USAGE for
+    the command-line parser's, INTERNAL for anything else (a bug)."""
+    if isinstance(exc, StakegraphError):
+        return exc.code
     # Typer vendors its own copy of click, so the class is recognised by name.
-    return any(cls.__name__ == "UsageError" for cls in type(exc).__mro__)
+    if any(cls.__name__ == "UsageError" for cls in type(exc).__mro__):
+        return ErrorCode.USAGE
+    return ErrorCode.INTERNAL
 
 
 def _describe(exc: Exception) -> str:

@@ -8,8 +8,8 @@ import time
 import typer
 
 from stakegraph.cli.console import console, settings
-from stakegraph.errors import StakegraphError
 from stakegraph.localdb import instance
+from stakegraph.schema.errors import StakegraphError
 
 app = typer.Typer(
     help="Start, stop and inspect the local Neo4j (built from Maven Central).", no_args_is_help=True

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from stakegraph.cli.console import console, driver, err_console, settings
-from stakegraph.errors import StakegraphError
+from stakegraph.cli.console import console, err_console, graph_db
+from stakegraph.schema.errors import StakegraphError
 
 app = typer.Typer(
     help="Export everything held on a person, or erase their personal data (both audited).",
@@ -42,15 +42,12 @@ def export(
     actor: ActorOption = None,
 ) -> None:
     """Write everything held on a person as JSON, and record the export in the audit trail."""
-    from stakegraph.queries.privacy import PrivacyError, export_person
+    from stakegraph.queries.privacy import export_person
 
     if out is not None and not out.parent.is_dir():
         raise StakegraphError(f"cannot write {out}: folder {out.parent} does not exist")
-    try:
-        with driver() as drv:
-            document = export_person(drv, settings().neo4j_database, ident, _actor(actor))
-    except PrivacyError as exc:
-        raise StakegraphError(str(exc)) from None
+    with graph_db() as db:
+        document = export_person(db, ident, _actor(actor))
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         sys.stdout.write(text)
@@ -68,17 +65,14 @@ def erase(
 ) -> None:
     """Erase a person's personal data, keep their anonymised engagement history, and record
     the erasure in the audit trail. Running it again is harmless."""
-    from stakegraph.queries.privacy import PrivacyError, erase_person
+    from stakegraph.queries.privacy import erase_person
 
     if not yes:
         if not sys.stdin.isatty():
             raise StakegraphError("erasing cannot be undone: add --yes to confirm")
         typer.confirm(f"Erase the personal data of {ident}? This cannot be undone", abort=True)
-    try:
-        with driver() as drv:
-            done = erase_person(drv, settings().neo4j_database, ident, _actor(actor))
-    except PrivacyError as exc:
-        raise StakegraphError(str(exc)) from None
+    with graph_db() as db:
+        done = erase_person(db, ident, _actor(actor))
     if done.changed:
         removed = ", ".join(done.removed) or "no personal properties"
         console.print(

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from stakegraph.cli.console import console, driver, settings
-from stakegraph.errors import StakegraphError
-from stakegraph.queries.plots.errors import PlotError
+from stakegraph.cli.console import console, graph_db
 from stakegraph.queries.plots.network import ColourBy, SizeBy
+from stakegraph.schema.errors import StakegraphError
 
 app = typer.Typer(help="Draw the interest/impact matrix or the network view.",
                   no_args_is_help=True)
@@ -49,14 +48,10 @@ def matrix(
     earlier_date = _date(since, "--since")
     if earlier_date is not None and earlier_date > as_of:
         raise StakegraphError(f"--since {earlier_date} is after --at {as_of}")
-    try:
-        with driver() as drv:
-            db = settings().neo4j_database
-            title = data.project_title(drv, db, project)
-            points = data.matrix_points(drv, db, project, as_of)
-            earlier = data.matrix_points(drv, db, project, earlier_date) if earlier_date else []
-    except PlotError as exc:
-        raise StakegraphError(str(exc)) from None
+    with graph_db() as db:
+        title = data.project_title(db, project)
+        points = data.matrix_points(db, project, as_of)
+        earlier = data.matrix_points(db, project, earlier_date) if earlier_date else []
     if not points:
         raise StakegraphError(f"project {project!r} has no assessments on or before {as_of}")
     subtitle = f"as of {as_of}" + (f"; arrows: moves since {earlier_date}" if earlier_date else "")
@@ -85,7 +80,6 @@ def network(
     """Write the network as one self-contained interactive HTML page (works offline): hover for
     name, sector and quadrant; click a stakeholder for its details."""
     # Imported here: the analytics (igraph, numpy) take a while to load.
-    from stakegraph.queries.analytics.errors import AnalyticsError
     from stakegraph.queries.plots import data
     from stakegraph.queries.plots.network import network_html
 
@@ -94,16 +88,11 @@ def network(
     if colour_by is ColourBy.QUADRANT and project is None:
         raise StakegraphError("--colour-by quadrant needs --project (quadrants are per project)")
     as_of = _date(at, "--at") or date.today()
-    try:
-        with driver() as drv:
-            db = settings().neo4j_database
-            title = data.project_title(drv, db, project) if project else "All stakeholders"
-            nodes, edges = data.network_records(drv, db, project, as_of)
-            nodes = data.with_scores(drv, db, project, nodes,
-                                     pagerank=size_by is SizeBy.PAGERANK,
-                                     community=colour_by is ColourBy.COMMUNITY)
-    except (PlotError, AnalyticsError) as exc:
-        raise StakegraphError(str(exc)) from None
+    with graph_db() as db:
+        title = data.project_title(db, project) if project else "All stakeholders"
+        nodes, edges = data.network_records(db, project, as_of)
+        nodes = data.with_scores(db, project, nodes, pagerank=size_by is SizeBy.PAGERANK,
+                                 community=colour_by is ColourBy.COMMUNITY)
     page = network_html(nodes, edges, colour_by, size_by, title=f"{title}: stakeholder network")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

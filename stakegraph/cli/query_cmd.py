@@ -12,7 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.table import Table
 
-from stakegraph.cli.console import console, driver, err_console, settings
+from stakegraph.cli.console import console, err_console, graph_db
 from stakegraph.queries.library import (
     Param,
     Query,
@@ -62,8 +62,8 @@ def query(
         bound = bind(chosen, _parse_params(chosen, params or []))
     except QueryError as exc:
         _usage(str(exc))
-    with driver() as drv:
-        rows = run_query(drv, settings().neo4j_database, chosen.name, bound)
+    with graph_db() as db:
+        rows = run_query(db, chosen.name, bound)
     _print(rows, output)
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from stakegraph.cli.console import console, driver, settings
-from stakegraph.errors import StakegraphError
+from stakegraph.cli.console import console, graph_db
 from stakegraph.schema.apply import apply_schema
 from stakegraph.schema.constraints import schema_items
 from stakegraph.schema.diagram import mermaid, with_diagram
+from stakegraph.schema.errors import StakegraphError
 
 SCHEMA_README = Path(__file__).resolve().parents[2] / "schema" / "README.md"
 
@@ -23,8 +23,8 @@ app = typer.Typer(
 @app.command()
 def apply() -> None:
     """Create constraints, indexes and vocabulary terms; running it twice changes nothing."""
-    with driver() as drv:
-        report = apply_schema(drv, settings().neo4j_database)
+    with graph_db() as db:
+        report = apply_schema(db)
     console.print(f"{len(report.constraints)} constraints, {len(report.indexes)} indexes.")
     table = Table("vocabulary", "terms")
     for name, count in sorted(report.terms_per_scheme.items()):

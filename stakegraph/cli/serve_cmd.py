@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from stakegraph.api.keystore import create_key, list_keys, revoke_key
-from stakegraph.cli.console import console, driver, settings
+from stakegraph.cli.console import console, graph_db, settings
 from stakegraph.db import connection
 from stakegraph.settings import get_settings
 
@@ -62,8 +62,8 @@ def apikey_create(
     name: str = typer.Option(..., "--name", help="Who or what uses the key."),
 ) -> None:
     """Create a key; it is printed once and stored only as a hash."""
-    with driver() as drv:
-        info, key = create_key(drv, settings().neo4j_database, role, name)
+    with graph_db() as db:
+        info, key = create_key(db, role, name)
     console.print(f"id {info.id}  role {info.role}  name {info.name}")
     console.print("key (shown once; send as `Authorization: Bearer <key>` or `X-API-Key`):")
     typer.echo(key)
@@ -72,8 +72,8 @@ def apikey_create(
 @apikey_app.command("list")
 def apikey_list() -> None:
     """List the keys (never their secrets)."""
-    with driver() as drv:
-        keys = list_keys(drv, settings().neo4j_database)
+    with graph_db() as db:
+        keys = list_keys(db)
     table = Table("id", "name", "role", "created", "revoked")
     for k in keys:
         table.add_row(k.id, k.name, k.role, k.created_at, k.revoked_at or "")
@@ -85,6 +85,6 @@ def apikey_revoke(
     key_id: str = typer.Argument(..., help="The key's id (see `apikey list`)."),
 ) -> None:
     """Revoke a key; workers stop accepting it within the key cache time."""
-    with driver() as drv:
-        info = revoke_key(drv, settings().neo4j_database, key_id)
+    with graph_db() as db:
+        info = revoke_key(db, key_id)
     console.print(f"revoked {info.id} ({info.name}) at {info.revoked_at}")

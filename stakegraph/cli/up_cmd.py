@@ -5,19 +5,17 @@ from __future__ import annotations
 import time
 
 import typer
-from neo4j import Driver
 
-from stakegraph.cli.console import console, driver, settings
+from stakegraph.cli.console import console, graph_db, settings
 from stakegraph.db import connection
 from stakegraph.localdb import instance
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 
-def _graph_is_empty(drv: Driver, database: str) -> bool:
-    records, _, _ = drv.execute_query(
-        f"MATCH (s:{Label.STAKEHOLDER}) RETURN count(s) > 0 AS any", database_=database
-    )
+def _graph_is_empty(db: GraphDB) -> bool:
+    records = db.read(f"MATCH (s:{Label.STAKEHOLDER}) RETURN count(s) > 0 AS any")
     return not records[0]["any"]
 
 
@@ -39,14 +37,14 @@ def up(
     if cfg.uses_local_neo4j:
         console.print("Starting the local Neo4j (the first run builds it from Maven Central)...")
         instance.start(cfg)
-    with driver() as drv:
-        report = apply_schema(drv, cfg.neo4j_database)
+    with graph_db() as db:
+        report = apply_schema(db)
         console.print(
             f"Schema: {len(report.constraints)} constraints, {len(report.indexes)} indexes, "
             f"{sum(report.terms_per_scheme.values())} vocabulary terms."
         )
-        if _graph_is_empty(drv, cfg.neo4j_database):
-            loaded = load_demo(drv, cfg.neo4j_database, batch_size=cfg.batch_size)
+        if _graph_is_empty(db):
+            loaded = load_demo(db, batch_size=cfg.batch_size)
             console.print(f"Demo loaded: {loaded.rows_read} rows (see loaders/demo/README.md).")
         else:
             console.print("The graph already holds stakeholders: the demo was not loaded.")

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import ManagedTransaction
 
 from stakegraph.export.errors import ExportError
 from stakegraph.queries.library import bind, get_query
+from stakegraph.schema.errors import ErrorCode
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel, personal_properties
 
 
@@ -79,8 +81,7 @@ def leave_out(include_personal: bool) -> list[str]:
 
 
 def read_subgraph(
-    driver: Driver,
-    database: str,
+    db: GraphDB,
     project: str | None,
     include_personal: bool,
     prefix: str = "",
@@ -109,10 +110,10 @@ def read_subgraph(
         )
         return Subgraph(nodes, rels)
 
-    with driver.session(database=database, notifications_min_severity="OFF") as session:
+    with db.session(notifications_min_severity="OFF") as session:
         graph = session.execute_read(work)
     if project is not None and not any(
         n.has(Label.PROJECT) and n.id == project for n in graph.nodes
     ):
-        raise ExportError(f"no project with id {project!r}")
+        raise ExportError(f"no project with id {project!r}", code=ErrorCode.NOT_FOUND)
     return graph

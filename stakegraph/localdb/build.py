@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from stakegraph.errors import StakegraphError
+from stakegraph.schema.errors import SetupError
 
 SOURCE_DIR = Path(__file__).parent / "launcher"
 _SOURCES = ("pom.xml", "src/main/java/org/stakegraph/launcher/Main.java")
@@ -54,7 +54,7 @@ def require_tool(name: str, purpose: str) -> str:
     """Returns the path of an executable, or raises a one-line error saying what to install."""
     path = shutil.which(name)
     if path is None:
-        raise StakegraphError(
+        raise SetupError(
             f"'{name}' was not found on PATH; {purpose} "
             "(Debian/Ubuntu: apt-get install openjdk-17-jdk-headless maven)."
         )
@@ -98,6 +98,6 @@ def _run_maven(root: Path) -> None:
         )
     if result.returncode != 0:
         tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])
-        raise StakegraphError(
+        raise SetupError(
             f"building the Neo4j launcher with Maven failed (see {log}): {tail[:400]}"
         )

@@ -16,8 +16,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 from pydantic import BaseModel
 
-from stakegraph.errors import StakegraphError
 from stakegraph.localdb.build import MAIN_CLASS, ensure_launcher, require_tool
+from stakegraph.schema.errors import SetupError
 from stakegraph.settings import Settings
 
 USER = "neo4j"
@@ -168,7 +168,7 @@ def _check_ports_free(settings: Settings) -> None:
         ("HTTP", settings.http_port, "STAKEGRAPH_HTTP_PORT"),
     ):
         if _port_open(port):
-            raise StakegraphError(
+            raise SetupError(
                 f"{name} port {port} is already taken by another program; "
                 f"stop it or choose another port with {env}=..."
             )
@@ -231,7 +231,7 @@ def _wait_until_ready(
     deadline = time.monotonic() + settings.start_timeout_s
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise StakegraphError(
+            raise SetupError(
                 f"the local Neo4j exited with status {process.returncode} while starting: "
                 f"{_log_tail(settings)}"
             )
@@ -239,7 +239,7 @@ def _wait_until_ready(
         if current.running and current.password and _bolt_answers(current):
             return current
         time.sleep(0.5)
-    raise StakegraphError(
+    raise SetupError(
         f"the local Neo4j did not answer on Bolt within {settings.start_timeout_s:.0f} s "
         f"(raise STAKEGRAPH_NEO4J_START_TIMEOUT, or see {settings.local_home / _LOG_FILE})"
     )
@@ -253,7 +253,7 @@ def _bolt_answers(current: InstanceStatus) -> bool:
     except (ServiceUnavailable, OSError):
         return False
     except (AuthError, ClientError) as exc:
-        raise StakegraphError(
+        raise SetupError(
             f"the local Neo4j at {current.uri} refused the password kept in "
             f"{Path(current.home) / _PASSWORD_FILE}: {exc}"
         ) from exc

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stakegraph.schema.graphdb import GraphDB
 
 # The helpers module sits beside this file; make it importable under any pytest import mode.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,11 +53,11 @@ def api(api_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 @pytest.fixture(scope="session")
-def keys(driver: Driver, database: str) -> Iterator[dict[str, str]]:
+def keys(db: GraphDB, driver: Driver, database: str) -> Iterator[dict[str, str]]:
     """An API key per role (deleted after the session)."""
     prefix = f"tkey{uuid.uuid4().hex[:8]}-"
     out = {
-        role: create_key(driver, database, role, f"pytest {role}", id_prefix=prefix)[1]
+        role: create_key(db, role, f"pytest {role}", id_prefix=prefix)[1]
         for role in ("reader", "editor", "admin")
     }
     yield out

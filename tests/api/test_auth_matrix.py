@@ -33,6 +33,7 @@ from api_support import (
 from neo4j import Driver
 from stakegraph.api.keystore import create_key, revoke_key
 from stakegraph.api.schema import build_schema
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 from stakegraph.settings import Settings
@@ -292,11 +293,11 @@ def test_every_caller_against_every_field(
 
 
 @pytest.fixture
-def revoked_key(driver: Driver, database: str) -> Iterator[str]:
+def revoked_key(db: GraphDB, driver: Driver, database: str) -> Iterator[str]:
     """An editor key that has been revoked."""
     prefix = f"tkey{uuid.uuid4().hex[:8]}-"
-    info, key = create_key(driver, database, "editor", "pytest revoked", id_prefix=prefix)
-    revoke_key(driver, database, info.id)
+    info, key = create_key(db, "editor", "pytest revoked", id_prefix=prefix)
+    revoke_key(db, info.id)
     yield key
     driver.execute_query(f"MATCH (k:{Label.API_KEY} {{id: $id}}) DELETE k", id=info.id,
                          database_=database)

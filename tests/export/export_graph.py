@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neo4j import Driver
 from stakegraph.loaders import load_paths
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.vocabulary import scheme
 
 ERIC = scheme("eric").terms[0].id
@@ -68,6 +68,6 @@ def loader_files(folder: Path, p: str) -> Path:
     return folder
 
 
-def build_export_graph(driver: Driver, database: str, scratch: str, folder: Path) -> None:
+def build_export_graph(db: GraphDB, scratch: str, folder: Path) -> None:
     """Loads the scratch graph through the loaders."""
-    load_paths(driver, database, [loader_files(folder, scratch)])
+    load_paths(db, [loader_files(folder, scratch)])

@@ -11,6 +11,7 @@ import networkx as nx
 from export_graph import ERIC, build_export_graph
 from neo4j import Driver
 from stakegraph.loaders import load_paths
+from stakegraph.schema.graphdb import GraphDB
 
 from stakegraph.export.loader_tables import loader_tables
 from stakegraph.export.subgraph import read_subgraph
@@ -22,9 +23,9 @@ def _export(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 def test_graphml_and_gexf_of_a_project_read_back_in_networkx(
-    driver: Driver, database: str, scratch: str, cli_env: dict[str, str], tmp_path: Path
+    db: GraphDB, scratch: str, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    build_export_graph(driver, database, scratch, tmp_path / "in")
+    build_export_graph(db, scratch, tmp_path / "in")
     p = scratch
     for fmt in ("graphml", "gexf"):
         out = tmp_path / f"main.{fmt}"
@@ -50,13 +51,13 @@ def test_graphml_and_gexf_of_a_project_read_back_in_networkx(
 
 
 def test_personal_data_only_when_asked(
-    driver: Driver, database: str, scratch: str, cli_env: dict[str, str], tmp_path: Path
+    db: GraphDB, scratch: str, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    build_export_graph(driver, database, scratch, tmp_path / "in")
-    hidden = read_subgraph(driver, database, f"{scratch}main", include_personal=False)
+    build_export_graph(db, scratch, tmp_path / "in")
+    hidden = read_subgraph(db, f"{scratch}main", include_personal=False)
     ana = next(n for n in hidden.nodes if n.id == f"{scratch}ana")
     assert {"email", "phone", "notes"}.isdisjoint(ana.properties)
-    shown = read_subgraph(driver, database, f"{scratch}main", include_personal=True)
+    shown = read_subgraph(db, f"{scratch}main", include_personal=True)
     ana = next(n for n in shown.nodes if n.id == f"{scratch}ana")
     assert ana.properties["email"] == "ana@example.org" and ana.properties["notes"] == "met twice"
     # The activity's notes are not personal data: kept either way.
@@ -74,11 +75,11 @@ def test_personal_data_only_when_asked(
     assert "ana@example.org" not in out.read_text()
 
 
-def test_csv_round_trip_through_the_loaders(
+def test_csv_round_trip_through_the_loaders(db: GraphDB,
     driver: Driver, database: str, scratch: str, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    build_export_graph(driver, database, scratch, tmp_path / "in")
-    before = loader_tables(read_subgraph(driver, database, None, True, prefix=scratch), True)
+    build_export_graph(db, scratch, tmp_path / "in")
+    before = loader_tables(read_subgraph(db, None, True, prefix=scratch), True)
     out = tmp_path / "csv"
     run = _export(cli_env, "--format", "csv", "--include-personal", "--id-prefix", scratch,
                   str(out))
@@ -91,8 +92,8 @@ def test_csv_round_trip_through_the_loaders(
     # Delete the graph, load the export back, compare.
     driver.execute_query("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", p=scratch,
                          database_=database)
-    load_paths(driver, database, [out])
-    after = loader_tables(read_subgraph(driver, database, None, True, prefix=scratch), True)
+    load_paths(db, [out])
+    after = loader_tables(read_subgraph(db, None, True, prefix=scratch), True)
     # The loaders keep the apostrophe that kept a spreadsheet from running ben's name: the one
     # value that comes back changed, on purpose.
     ben = next(r for r in after["stakeholders"] if r["id"] == f"{scratch}ben")
@@ -104,19 +105,19 @@ def test_csv_round_trip_through_the_loaders(
         f"{scratch}{k}" for k in ("ana", "ben", "org", "zed")}
 
 
-def test_json_round_trip_of_a_project(
+def test_json_round_trip_of_a_project(db: GraphDB,
     driver: Driver, database: str, scratch: str, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    build_export_graph(driver, database, scratch, tmp_path / "in")
+    build_export_graph(db, scratch, tmp_path / "in")
     project = f"{scratch}main"
-    before = loader_tables(read_subgraph(driver, database, project, True), True)
+    before = loader_tables(read_subgraph(db, project, True), True)
     out = tmp_path / "main.json"
     assert _export(cli_env, "-f", "json", "-p", project, "--include-personal",
                    str(out)).returncode == 0
     driver.execute_query("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", p=scratch,
                          database_=database)
-    load_paths(driver, database, [out])
-    after = loader_tables(read_subgraph(driver, database, project, True), True)
+    load_paths(db, [out])
+    after = loader_tables(read_subgraph(db, project, True), True)
     assert after == before
     assert {r["id"] for r in after["stakeholders"]} == {f"{scratch}ana", f"{scratch}ben",
                                                          f"{scratch}org"}

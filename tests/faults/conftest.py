@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fault_support import driver_for, private_settings
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.graphdb import GraphDB
 
 from stakegraph.localdb import instance
 from stakegraph.localdb.instance import free_port
@@ -33,7 +34,7 @@ def fault_neo4j(neo4j_server: Settings, tmp_path_factory: pytest.TempPathFactory
     try:
         driver = driver_for(settings)
         try:
-            apply_schema(driver, settings.neo4j_database)
+            apply_schema(GraphDB(driver, settings.neo4j_database))
         finally:
             driver.close()
         yield settings

@@ -16,6 +16,7 @@ from typing import Any
 from neo4j import Driver, GraphDatabase
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import NODES
 
 from stakegraph.localdb import instance
@@ -170,7 +171,7 @@ def crash_run(
     driver = driver_for(settings)
     try:
         began = time.monotonic()
-        load_paths(driver, database, [workdir / "clean"], batch_size=batch_size)
+        load_paths(GraphDB(driver, database), [workdir / "clean"], batch_size=batch_size)
         clean_s = time.monotonic() - began
     finally:
         driver.close()
@@ -194,7 +195,7 @@ def crash_run(
     error = ""
     began = time.monotonic()
     try:
-        load_paths(crash_driver, database, [workdir / "crash"], batch_size=batch_size,
+        load_paths(GraphDB(crash_driver, database), [workdir / "crash"], batch_size=batch_size,
                    progress=progress)
     except Exception as exc:
         error = f"{type(exc).__name__}: {str(exc)[:120]}"
@@ -210,7 +211,7 @@ def crash_run(
     try:
         nodes_after, rels_after = _count(driver, database, crash_prefix)
         began_rerun = time.monotonic()
-        load_paths(driver, database, [workdir / "crash"], batch_size=batch_size)
+        load_paths(GraphDB(driver, database), [workdir / "crash"], batch_size=batch_size)
         rerun_s = time.monotonic() - began_rerun
         clean = snapshot(driver, database, clean_prefix)
         crashed = snapshot(driver, database, crash_prefix)

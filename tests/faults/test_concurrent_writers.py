@@ -17,6 +17,7 @@ from fault_support import api_env, driver_for, snapshot
 from neo4j import Driver
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
+from stakegraph.schema.graphdb import GraphDB
 
 from stakegraph.settings import Settings
 
@@ -137,7 +138,7 @@ def test_sixteen_concurrent_loads_of_the_same_files(
     def load() -> None:
         barrier.wait()
         try:
-            load_paths(fault_driver, db, [tmp_path / "racing"], batch_size=100)
+            load_paths(GraphDB(fault_driver, db), [tmp_path / "racing"], batch_size=100)
         except BaseException as exc:
             errors.append(exc)
 
@@ -147,7 +148,7 @@ def test_sixteen_concurrent_loads_of_the_same_files(
     for t in threads:
         t.join(timeout=180)
     assert not errors, errors[:3]
-    load_paths(fault_driver, db, [tmp_path / "clean"], batch_size=100)
+    load_paths(GraphDB(fault_driver, db), [tmp_path / "clean"], batch_size=100)
     for label in ("Stakeholder", "Project", "EngagementActivity"):
         dupes, _, _ = fault_driver.execute_query(
             f"MATCH (n:{label}) WHERE n.id STARTS WITH $p WITH n.id AS id, count(*) AS n "

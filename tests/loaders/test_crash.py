@@ -12,6 +12,7 @@ from pathlib import Path
 from loader_data import Snapshot
 from neo4j import Driver
 from stakegraph.loaders import load_paths, write_csv
+from stakegraph.schema.graphdb import GraphDB
 
 PEOPLE = 600
 TIES = 2400
@@ -46,7 +47,7 @@ def _ties(driver: Driver, database: str, prefix: str) -> int:
     return int(records[0]["c"])
 
 
-def test_a_killed_load_rerun_equals_a_clean_load(
+def test_a_killed_load_rerun_equals_a_clean_load(db: GraphDB,
     tmp_path: Path, scratch: str, driver: Driver, database: str, cli_env: dict[str, str],
     take_snapshot: Snapshot,
 ) -> None:
@@ -70,7 +71,7 @@ def test_a_killed_load_rerun_equals_a_clean_load(
     rerun = subprocess.run(command, env=cli_env, capture_output=True, text=True, timeout=120,
                            check=False)
     assert rerun.returncode == 0, rerun.stderr
-    load_paths(driver, database, [tmp_path / "clean"], batch_size=500)
+    load_paths(db, [tmp_path / "clean"], batch_size=500)
     after_crash = take_snapshot(crashed)
     assert len(after_crash["relationships"]) == TIES + PEOPLE  # ties + assessments
     assert after_crash == take_snapshot(clean)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 from stakegraph.loaders import LoadReport
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Label, Rel
 from stakegraph.schema.vocabulary import scheme
 
@@ -43,10 +44,10 @@ def _ids(name: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(driver: Driver, database: str) -> Iterator[tuple[LoadReport, LoadReport]]:
+def demo(db: GraphDB, driver: Driver, database: str) -> Iterator[tuple[LoadReport, LoadReport]]:
     """Loads the demo twice; deletes exactly the demo's nodes afterwards."""
-    first = load_demo(driver, database)
-    second = load_demo(driver, database)
+    first = load_demo(db)
+    second = load_demo(db)
     yield first, second
     for name, label in NODE_FILES.items():
         driver.execute_query(

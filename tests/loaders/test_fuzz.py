@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from neo4j import Driver
 from stakegraph.loaders import KINDS, LoadReport, ValidationFailed, load_paths, neutralise
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 FORMATS = ("csv", "xlsx", "json")
@@ -117,7 +118,7 @@ class Loader:
         names where each problem is and that nothing was written."""
         counted()
         try:
-            report = load_paths(self.driver, self.database, paths)
+            report = load_paths(GraphDB(self.driver, self.database), paths)
         except ValidationFailed as failed:
             assert failed.problems, "ValidationFailed without problems"
             names = {p.name for p in paths} | {str(p) for p in paths}

@@ -11,6 +11,8 @@ import pytest
 from neo4j import Driver
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import GeneratedCounts, generate
+from stakegraph.schema.errors import StakegraphError
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Label
 
 FILES = (
@@ -113,15 +115,15 @@ def test_organisations_are_clusters_joined_by_a_few_brokers(
 
 
 def test_too_small_a_dataset_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least 20"):
+    with pytest.raises(StakegraphError, match="at least 20"):
         generate(5, 1, tmp_path)
 
 
-def test_a_generated_dataset_loads_cleanly(
+def test_a_generated_dataset_loads_cleanly(db: GraphDB,
     tmp_path: Path, driver: Driver, database: str, scratch: str
 ) -> None:
     counts = generate(300, 11, tmp_path, id_prefix=scratch)
-    load_paths(driver, database, [tmp_path])
+    load_paths(db, [tmp_path])
     records = driver.execute_query(
         f"""
         MATCH (s:{Label.STAKEHOLDER}) WHERE s.id STARTS WITH $prefix

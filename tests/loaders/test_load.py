@@ -14,6 +14,7 @@ import pytest
 from loader_data import BASE, Snapshot, WriteFiles
 from neo4j import Driver
 from stakegraph.loaders import LOAD_ORDER, kind_spec, load_paths, write_templates
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import quadrant
 
 
@@ -23,10 +24,10 @@ def _one(driver: Driver, database: str, query: str, **params: Any) -> Any:
     return records[0]
 
 
-def test_a_load_writes_typed_properties_and_derived_values(
+def test_a_load_writes_typed_properties_and_derived_values(db: GraphDB,
     write_files: WriteFiles, driver: Driver, database: str, scratch: str,
 ) -> None:
-    report = load_paths(driver, database, [write_files()], batch_size=2)
+    report = load_paths(db, [write_files()], batch_size=2)
     assert report.nodes.created == 1 + 1 + 1 + 5 + 1 + 1
     assert report.relationships.created == 3 + 3 + 3 + 1 + 2 + 4 + 2
     assert report.rows_read == sum(BASE[n].count("\n") - 1 for n in BASE)
@@ -75,24 +76,24 @@ def test_a_load_writes_typed_properties_and_derived_values(
     assert obs["id"] == f"{scratch}icbt|{scratch}uptake|2025-06-30" and obs["value"] == 0.25
 
 
-def test_reloading_the_same_files_changes_nothing(
-    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_reloading_the_same_files_changes_nothing(db: GraphDB,
+    write_files: WriteFiles, scratch: str,
     take_snapshot: Snapshot,
 ) -> None:
     folder = write_files()
-    first = load_paths(driver, database, [folder])
+    first = load_paths(db, [folder])
     before = take_snapshot(scratch)
-    again = load_paths(driver, database, [folder], batch_size=3)
+    again = load_paths(db, [folder], batch_size=3)
     assert take_snapshot(scratch) == before
     assert not again.changed
     assert again.nodes.unchanged == first.nodes.created
     assert again.relationships.unchanged == first.relationships.created
 
 
-def test_changes_are_updates_and_a_changed_kind_swaps_the_label(
+def test_changes_are_updates_and_a_changed_kind_swaps_the_label(db: GraphDB,
     write_files: WriteFiles, driver: Driver, database: str, scratch: str,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     changed = write_files({
         "stakeholders.csv": BASE["stakeholders.csv"]
         .replace("{p}voices,Carers' Voices,group", "{p}voices,Carers' Voices,organisation")
@@ -101,7 +102,7 @@ def test_changes_are_updates_and_a_changed_kind_swaps_the_label(
         "{p}kickoff,{p}pilot,Kick-off,workshop,2025-02-01,planning,coproduction\n",
         "projects.csv": BASE["projects.csv"] + "{p}pilot,Pilot,,,,,,,,,\n",
     })
-    report = load_paths(driver, database, [changed])
+    report = load_paths(db, [changed])
     assert report.kinds["stakeholders"].nodes.updated == 2  # kind changed; email emptied
     assert report.kinds["projects"].nodes.created == 1
     assert report.kinds["activities"].nodes.updated == 0  # same values; absent columns kept
@@ -117,10 +118,10 @@ def test_changes_are_updates_and_a_changed_kind_swaps_the_label(
     assert act["mode"] == "in_person" and act["projects"] == [f"{scratch}pilot"]
 
 
-def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(
+def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(db: GraphDB,
     write_files: WriteFiles, driver: Driver, database: str, scratch: str,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     # In one batch each: a tie and a stakeholder left as they are, one changed, one new.
     mixed = write_files({
         "ties.csv": BASE["ties.csv"].replace("trusts,2,2025-01-10", "trusts,4,2025-01-11")
@@ -128,7 +129,7 @@ def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(
         "stakeholders.csv": BASE["stakeholders.csv"].replace("Hill Clinic", "Hill Surgery")
         + "{p}cat,Cat Reed,person,,,,,,,,\n",
     })
-    report = load_paths(driver, database, [mixed], batch_size=100)
+    report = load_paths(db, [mixed], batch_size=100)
     assert report.kinds["ties"].relationships.as_dict() == {
         "created": 1, "updated": 1, "unchanged": 2}
     assert report.kinds["stakeholders"].nodes.as_dict() == {
@@ -143,35 +144,35 @@ def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(
     cat = _one(driver, database, "MATCH (s:Stakeholder {id: $id}) RETURN labels(s) AS l",
                id=f"{scratch}cat")
     assert sorted(cat["l"]) == ["Person", "Stakeholder"]
-    again = load_paths(driver, database, [mixed], batch_size=100)
+    again = load_paths(db, [mixed], batch_size=100)
     assert not again.changed
 
 
-def test_a_dry_run_reports_and_writes_nothing(
-    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_a_dry_run_reports_and_writes_nothing(db: GraphDB,
+    write_files: WriteFiles, scratch: str,
     nodes_under: Callable[[str], int], take_snapshot: Snapshot,
 ) -> None:
     folder = write_files()
-    dry = load_paths(driver, database, [folder], dry_run=True)
+    dry = load_paths(db, [folder], dry_run=True)
     assert dry.dry_run and nodes_under(scratch) == 0
-    real = load_paths(driver, database, [folder])
+    real = load_paths(db, [folder])
     assert dry.as_dict()["totals"] == real.as_dict()["totals"]
     before = take_snapshot(scratch)
     edited = write_files(
         {"ties.csv": BASE["ties.csv"].replace("trusts,2,", "trusts,3,")})
-    dry = load_paths(driver, database, [edited], dry_run=True)
+    dry = load_paths(db, [edited], dry_run=True)
     assert dry.kinds["ties"].relationships.as_dict() == {"created": 0, "updated": 1,
                                                          "unchanged": 2}
     assert take_snapshot(scratch) == before
 
 
-def test_default_project_fills_missing_project_ids(
-    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_default_project_fills_missing_project_ids(db: GraphDB,
+    write_files: WriteFiles, scratch: str,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     extra = write_files({"observations.csv": "outcome_id,date,value\n{p}uptake,2025-12-31,0.4\n"},
                         base=False)
-    report = load_paths(driver, database, [extra], default_project=f"{scratch}icbt")
+    report = load_paths(db, [extra], default_project=f"{scratch}icbt")
     assert report.kinds["observations"].relationships.created == 1
 
 
@@ -188,11 +189,11 @@ def _base_as_json(scratch: str) -> dict[str, list[dict[str, Any]]]:
     return document
 
 
-def test_a_json_document_loads_like_the_csv_folder(
-    write_files: WriteFiles, tmp_path: Path, driver: Driver, database: str, scratch: str,
+def test_a_json_document_loads_like_the_csv_folder(db: GraphDB,
+    write_files: WriteFiles, tmp_path: Path, scratch: str,
     take_snapshot: Snapshot,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     from_csv = take_snapshot(scratch)
     document = _base_as_json(scratch)
     for row in document["assessments"]:
@@ -200,16 +201,16 @@ def test_a_json_document_loads_like_the_csv_folder(
     document["stakeholders"][1]["societal"] = True
     path = tmp_path / "graph.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    report = load_paths(driver, database, [path])
+    report = load_paths(db, [path])
     assert not report.changed
     assert take_snapshot(scratch) == from_csv
 
 
-def test_xlsx_round_trip_template_then_fill_then_load(
-    write_files: WriteFiles, tmp_path: Path, driver: Driver, database: str, scratch: str,
+def test_xlsx_round_trip_template_then_fill_then_load(db: GraphDB,
+    write_files: WriteFiles, tmp_path: Path, scratch: str,
     take_snapshot: Snapshot,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     from_csv = take_snapshot(scratch)
     [path] = write_templates(tmp_path / "tpl", xlsx=True)
     book = openpyxl.load_workbook(path)
@@ -225,7 +226,7 @@ def test_xlsx_round_trip_template_then_fill_then_load(
         for row in rows:
             sheet.append([_excel_value(row.get(h)) for h in header])
     book.save(path)
-    report = load_paths(driver, database, [path])
+    report = load_paths(db, [path])
     assert not report.changed, report.as_dict()
     assert take_snapshot(scratch) == from_csv
 
@@ -245,11 +246,11 @@ def _excel_value(value: str | None) -> object:
 
 
 @pytest.mark.parametrize("variant", ["bom", "semicolon", "crlf"])
-def test_csv_variants_load_identically(
-    variant: str, write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_csv_variants_load_identically(db: GraphDB,
+    variant: str, write_files: WriteFiles, scratch: str,
     take_snapshot: Snapshot,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     before = take_snapshot(scratch)
     folder = write_files()
     for path in folder.iterdir():
@@ -266,18 +267,18 @@ def test_csv_variants_load_identically(
             text = text.replace("\n", "\r\n")
         data = text.encode("utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + data if variant == "bom" else data)
-    report = load_paths(driver, database, [folder])
+    report = load_paths(db, [folder])
     assert not report.changed
     assert take_snapshot(scratch) == before
 
 
-def test_multiline_notes_and_formula_text_are_stored_as_given_but_stripped(
+def test_multiline_notes_and_formula_text_are_stored_as_given_but_stripped(db: GraphDB,
     write_files: WriteFiles, driver: Driver, database: str, scratch: str,
 ) -> None:
     folder = write_files({"stakeholders.csv": "id,name,kind,notes\n"
                           '{p}eve,  Eve  ,person,"first line\nsecond line  "\n'
                           "{p}mal,=HYPERLINK(\"x\"),person,@SUM(A1)\n"}, base=False)
-    load_paths(driver, database, [folder])
+    load_paths(db, [folder])
     eve = _one(driver, database, "MATCH (s {id: $id}) RETURN s", id=f"{scratch}eve")["s"]
     assert eve["name"] == "Eve" and eve["notes"] == "first line\nsecond line"
     mal = _one(driver, database, "MATCH (s {id: $id}) RETURN s", id=f"{scratch}mal")["s"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from loader_data import BASE, WriteFiles
-from neo4j import Driver
 from stakegraph.loaders import Problem, ValidationFailed, load_paths
+from stakegraph.schema.graphdb import GraphDB
 
 
 def _edit(name: str, old: str, new: str) -> dict[str, str | None]:
@@ -116,21 +116,21 @@ def _find(problems: list[Problem], file: str, row: int | None, column: str | Non
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_bad_input_is_reported_precisely_and_nothing_is_written(
-    case: str, write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_bad_input_is_reported_precisely_and_nothing_is_written(db: GraphDB,
+    case: str, write_files: WriteFiles, scratch: str,
     nodes_under: Callable[[str], int],
 ) -> None:
     overrides, file, row, column, words = CASES[case]
     folder = write_files(overrides)
     with pytest.raises(ValidationFailed) as failed:
-        load_paths(driver, database, [folder])
+        load_paths(db, [folder])
     problem = _find(failed.value.problems, file, row, column)
     assert words in problem.expected, problem
     assert nodes_under(scratch) == 0
 
 
-def test_every_problem_of_every_file_is_reported_at_once(
-    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_every_problem_of_every_file_is_reported_at_once(db: GraphDB,
+    write_files: WriteFiles, scratch: str,
     nodes_under: Callable[[str], int],
 ) -> None:
     folder = write_files({
@@ -139,7 +139,7 @@ def test_every_problem_of_every_file_is_reported_at_once(
         **_edit("assessments.csv", "collaborators,8,7", "collaborators,11,0"),
     })
     with pytest.raises(ValidationFailed) as failed:
-        load_paths(driver, database, [folder], dry_run=True)
+        load_paths(db, [folder], dry_run=True)
     where = {(p.file, p.row, p.column) for p in failed.value.problems}
     assert where == {
         ("stakeholders.csv", 3, "societal"), ("ties.csv", 4, "type"),
@@ -148,26 +148,25 @@ def test_every_problem_of_every_file_is_reported_at_once(
     assert nodes_under(scratch) == 0
 
 
-def test_references_may_point_to_nodes_already_in_the_graph(
-    write_files: WriteFiles, driver: Driver, database: str, scratch: str,
+def test_references_may_point_to_nodes_already_in_the_graph(db: GraphDB,
+    write_files: WriteFiles, scratch: str,
 ) -> None:
-    load_paths(driver, database, [write_files()])
+    load_paths(db, [write_files()])
     later = write_files({"ties.csv": "source_id,target_id,type\n{p}voices,{p}clinic,referred\n"},
                         base=False)
-    report = load_paths(driver, database, [later])
+    report = load_paths(db, [later])
     assert report.kinds["ties"].relationships.created == 1
     group_member = write_files(
         {"memberships.csv": "member_id,organisation_id\n{p}voices,{p}trust\n"}, base=False)
     with pytest.raises(ValidationFailed) as failed:
-        load_paths(driver, database, [group_member])
+        load_paths(db, [group_member])
     assert "group" in failed.value.problems[0].expected
 
 
-def test_missing_paths_and_empty_folders_are_problems(tmp_path: Path, driver: Driver,
-                                                      database: str) -> None:
+def test_missing_paths_and_empty_folders_are_problems(db: GraphDB, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValidationFailed) as failed:
-        load_paths(driver, database, [tmp_path / "nope.csv", tmp_path / "empty"])
+        load_paths(db, [tmp_path / "nope.csv", tmp_path / "empty"])
     assert {(Path(p.file).name, p.expected) for p in failed.value.problems} == {
         ("nope.csv", "an existing file or folder"),
         ("empty", "a folder holding .csv, .xlsx or .json files")}

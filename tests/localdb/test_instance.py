@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stakegraph.schema.errors import StakegraphError
 
-from stakegraph.errors import StakegraphError
 from stakegraph.localdb import instance
 from stakegraph.localdb.instance import free_port
 from stakegraph.settings import Settings

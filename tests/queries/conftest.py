@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 from stakegraph.queries.library import run_query
+from stakegraph.schema.graphdb import GraphDB
 
 Build = Callable[..., None]
 Ask = Callable[..., list[dict[str, Any]]]
@@ -25,10 +26,10 @@ def graph(driver: Driver, database: str, scratch: str) -> Build:
 
 
 @pytest.fixture
-def ask(driver: Driver, database: str) -> Ask:
+def ask(db: GraphDB) -> Ask:
     """Runs a library query by name with raw parameters, returning its rows."""
 
     def run(name: str, **params: object) -> list[dict[str, Any]]:
-        return run_query(driver, database, name, params)
+        return run_query(db, name, params)
 
     return run

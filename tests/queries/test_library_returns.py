@@ -25,6 +25,7 @@ from stakegraph.queries.library import (
     row_problems,
     run_query,
 )
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES
 
 # A value of each parameter type for planning a query (EXPLAIN never runs it).
@@ -270,7 +271,7 @@ def test_every_question_is_asked() -> None:
     assert set(ASKED) == set(questions())
 
 
-def test_values_have_the_declared_types(
+def test_values_have_the_declared_types(db: GraphDB,
     driver: Driver, database: str, scratch: str
 ) -> None:
     driver.execute_query(SEED, p=scratch, t=scratch.rstrip("-"), database_=database)
@@ -279,7 +280,7 @@ def test_values_have_the_declared_types(
         query = get_query(name)
         answered = 0
         for raw in asks:
-            rows = run_query(driver, database, name, _scoped(raw, scratch))
+            rows = run_query(db, name, _scoped(raw, scratch))
             answered += len(rows)
             for row in rows:
                 assert row_problems(query, row) == [], (name, raw, row)

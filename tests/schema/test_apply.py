@@ -7,13 +7,14 @@ import subprocess
 from neo4j import Driver
 from stakegraph.schema.apply import apply_schema, list_schema
 from stakegraph.schema.constraints import FULLTEXT_INDEX, schema_items
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import NODES
 from stakegraph.schema.vocabulary import schemes
 
 
-def test_apply_twice_gives_the_same_constraints_and_indexes(driver: Driver, database: str) -> None:
-    first = apply_schema(driver, database)
-    second = apply_schema(driver, database)
+def test_apply_twice_gives_the_same_constraints_and_indexes(db: GraphDB) -> None:
+    first = apply_schema(db)
+    second = apply_schema(db)
     assert (first.constraints, first.indexes) == (second.constraints, second.indexes)
     expected = {item.name for item in schema_items()}
     assert expected <= set(second.constraints) | set(second.indexes)
@@ -59,12 +60,12 @@ def test_uniqueness_is_enforced(driver: Driver, database: str, scratch: str) -> 
         raise AssertionError("a second Project with the same id was accepted")
 
 
-def test_cli_schema_apply_reports_the_vocabularies(
-    cli_env: dict[str, str], driver: Driver, database: str
+def test_cli_schema_apply_reports_the_vocabularies(db: GraphDB,
+    cli_env: dict[str, str], database: str
 ) -> None:
-    before = list_schema(driver, database)
+    before = list_schema(db)
     out = subprocess.run(
         ["stakegraph", "schema", "apply"], env=cli_env, capture_output=True, text=True, check=True
     )
     assert "eric" in out.stdout and "73" in out.stdout
-    assert list_schema(driver, database) == before
+    assert list_schema(db) == before

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from neo4j import Driver
+from stakegraph.schema.graphdb import GraphDB
 
 # The suite imports test modules by path (--import-mode=importlib), which puts nothing on
 # sys.path; the tests here share the reference-network helpers of this folder.
@@ -42,14 +42,14 @@ def prefixed_copy(source: Path, dest: Path, prefix: str) -> Path:
 
 @pytest.fixture
 def load_reference(
-    driver: Driver, database: str, scratch: str, tmp_path: Path
+    db: GraphDB, scratch: str, tmp_path: Path
 ) -> Callable[[str], str]:
     """Loads ``loaders/reference/<name>`` under this test's scratch prefix; returns the prefix."""
     from stakegraph.loaders import load_paths  # the loader package, imported when first needed
 
     def load(name: str) -> str:
         folder = prefixed_copy(REFERENCE / name, tmp_path / name, scratch)
-        load_paths(driver, database, [folder])
+        load_paths(db, [folder])
         return scratch
 
     return load

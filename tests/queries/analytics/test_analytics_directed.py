@@ -17,7 +17,8 @@ import networkx as nx
 import pytest
 from neo4j import Driver
 from stakegraph.queries.analytics import Request, Scope, analyse, write_result
-from stakegraph.queries.analytics.cypher import cypher
+from stakegraph.queries.library import query_text as cypher
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Rel
 
 ARCS = {
@@ -86,16 +87,15 @@ def _short(ids: list[str], scratch: str) -> list[str]:
     return [i.removeprefix(scratch) for i in ids]
 
 
-def test_project_projection_combines_ties_as_documented(
-    driver: Driver, database: str, project: str, scratch: str
+def test_project_projection_combines_ties_as_documented(db: GraphDB, project: str, scratch: str
 ) -> None:
-    res = analyse(driver, database, Request(metric="degree", scope=Scope(project=project)))
+    res = analyse(db, Request(metric="degree", scope=Scope(project=project)))
     net = res.network
     assert _short(net.ids, scratch) == ["a", "b", "c", "d", "e", "f"]  # o is outside P
     arcs = {(net.ids[e.source].removeprefix(scratch), net.ids[e.target].removeprefix(scratch)):
             e["weight"] for e in net.graph.es}
     assert arcs == ARCS
-    only = analyse(driver, database, Request(
+    only = analyse(db, Request(
         metric="degree", scope=Scope(project=project), tie_types=(Rel.INFLUENCES,)))
     assert {(only.network.ids[e.source].removeprefix(scratch),
              only.network.ids[e.target].removeprefix(scratch)): e["weight"]
@@ -103,8 +103,7 @@ def test_project_projection_combines_ties_as_documented(
                                                 ("e", "a"): 1.0, ("f", "d"): 1.0}
 
 
-def test_directed_scores_equal_networkx_digraph(
-    driver: Driver, database: str, project: str, scratch: str
+def test_directed_scores_equal_networkx_digraph(db: GraphDB, project: str, scratch: str
 ) -> None:
     d = nx.DiGraph()
     for (u, v), w in ARCS.items():
@@ -121,7 +120,7 @@ def test_directed_scores_equal_networkx_digraph(
     }
     for metric in ("pagerank", "betweenness", "eigenvector", "closeness", "constraint",
                    "degree"):
-        res = analyse(driver, database, Request(metric=metric, scope=Scope(project=project)))
+        res = analyse(db, Request(metric=metric, scope=Scope(project=project)))
         for column, values in res.scores.items():
             if column not in expected:
                 continue
@@ -130,10 +129,9 @@ def test_directed_scores_equal_networkx_digraph(
                 assert abs(got[v] - float(x)) < 1e-6, (column, v)
 
 
-def test_brokerage_roles_by_organisation_worked_by_hand(
-    driver: Driver, database: str, project: str, scratch: str
+def test_brokerage_roles_by_organisation_worked_by_hand(db: GraphDB, project: str, scratch: str
 ) -> None:
-    res = analyse(driver, database, Request(
+    res = analyse(db, Request(
         metric="brokerage", scope=Scope(project=project), tie_types=(
             Rel.INFLUENCES, Rel.TRUSTS, Rel.COLLABORATES_WITH, Rel.REFERRED)))
     by_id = {row["id"].removeprefix(scratch): row for row in res.rows}
@@ -148,10 +146,9 @@ def test_brokerage_roles_by_organisation_worked_by_hand(
     assert res.rows[0]["id"] == scratch + "a"  # most brokerage first
 
 
-def test_brokerage_by_category_uses_the_latest_assessment(
-    driver: Driver, database: str, project: str, scratch: str
+def test_brokerage_by_category_uses_the_latest_assessment(db: GraphDB, project: str, scratch: str
 ) -> None:
-    res = analyse(driver, database, Request(
+    res = analyse(db, Request(
         metric="brokerage", scope=Scope(project=project), group_by="category"))
     groups = {row["id"].removeprefix(scratch): row["group"] for row in res.rows}
     assert groups == {"a": "collaborators", "b": "collaborators", "c": "channels",
@@ -160,32 +157,31 @@ def test_brokerage_by_category_uses_the_latest_assessment(
     assert res.params["tie_types"] == ["INFLUENCES", "TRUSTS", "REFERRED"]
 
 
-def test_key_players_reach_and_who_reaches_q3(
-    driver: Driver, database: str, project: str, scratch: str
+def test_key_players_reach_and_who_reaches_q3(db: GraphDB, project: str, scratch: str
 ) -> None:
     scope = Scope(project=project)
-    kp = analyse(driver, database, Request(metric="key-players", scope=scope, k=2, hops=1))
+    kp = analyse(db, Request(metric="key-players", scope=scope, k=2, hops=1))
     assert [(r["id"].removeprefix(scratch), r["gain"]) for r in kp.rows] == [("a", 2), ("d", 1)]
     assert kp.summary["reached"] == 3
-    r = analyse(driver, database, Request(metric="reach", scope=scope, seeds=(scratch + "e",),
+    r = analyse(db, Request(metric="reach", scope=scope, seeds=(scratch + "e",),
                                           hops=2))
     assert [(x["id"].removeprefix(scratch), x["distance"]) for x in r.rows] == [
         ("a", 1), ("b", 2), ("c", 2)]
-    q3 = analyse(driver, database, Request(metric="reach-q3", scope=scope, hops=2))
+    q3 = analyse(db, Request(metric="reach-q3", scope=scope, hops=2))
     assert _short(q3.summary["q3_ids"], scratch) == ["d", "e"]  # a's Q3 assessment is old
     assert [(x["id"].removeprefix(scratch), x["q3_reached"], x["nearest"]) for x in q3.rows] == [
         ("c", 2, 1), ("f", 2, 1), ("a", 1, 2), ("b", 1, 2)]
 
 
-def test_write_keeps_every_run_and_the_latest_is_current(
+def test_write_keeps_every_run_and_the_latest_is_current(db: GraphDB,
     driver: Driver, database: str, project: str, scratch: str
 ) -> None:
     req = Request(metric="pagerank", scope=Scope(project=project))
-    first = analyse(driver, database, req)
-    run1 = write_result(driver, database, req, first)
+    first = analyse(db, req)
+    run1 = write_result(db, req, first)
     req2 = Request(metric="pagerank", scope=Scope(project=project), weighted=False)
-    second = analyse(driver, database, req2)
-    run2 = write_result(driver, database, req2, second)
+    second = analyse(db, req2)
+    run2 = write_result(db, req2, second)
     assert run1.id.startswith(project + "/pagerank/") and run1.id != run2.id
     records, _, _ = driver.execute_query(
         "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p AND s.score_pagerank IS NOT NULL "
@@ -215,14 +211,14 @@ def _cli(cli_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
                           text=True, timeout=120, check=False)
 
 
-def test_cli_ranks_writes_and_reports_bad_input_in_one_line(
+def test_cli_ranks_writes_and_reports_bad_input_in_one_line(db: GraphDB,
     driver: Driver, database: str, project: str, scratch: str, cli_env: dict[str, str]
 ) -> None:
     done = _cli(cli_env, "betweenness", "--project", project, "--format", "json", "--top", "3",
                 "--write")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    expected = analyse(driver, database, Request(metric="betweenness",
+    expected = analyse(db, Request(metric="betweenness",
                                                  scope=Scope(project=project)))
     assert [r["id"] for r in doc["rows"]] == [r["id"] for r in expected.rows[:3]]
     assert doc["run"].startswith(project + "/betweenness/")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 from analytics_reference import REFERENCE, davis, florentine, karate
-from stakegraph.queries.analytics.cypher import cypher
+from stakegraph.queries.library import query_text as cypher
 from stakegraph.schema.model import TIE_TYPES
 
 

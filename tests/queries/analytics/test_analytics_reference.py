@@ -13,8 +13,8 @@ from typing import Any
 import networkx as nx
 import pytest
 from analytics_reference import davis, florentine, karate
-from neo4j import Driver
 from stakegraph.queries.analytics import Mode, Request, Scope, analyse
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Rel
 
 TOL = 1e-6
@@ -46,12 +46,12 @@ def reference_scores(g: nx.Graph, weighted: bool) -> dict[str, dict[str, float]]
     }
 
 
-def our_scores(driver: Driver, database: str, prefix: str, **request: Any) -> dict[str, dict[
+def our_scores(db: GraphDB, prefix: str, **request: Any) -> dict[str, dict[
         str, float]]:
     """Returns our scores (keyed by metric, then id without the scratch prefix)."""
     out: dict[str, dict[str, float]] = {}
     for metric in ("degree", "pagerank", "betweenness", "eigenvector", "closeness", "constraint"):
-        result = analyse(driver, database, Request(metric=metric, **request))
+        result = analyse(db, Request(metric=metric, **request))
         for column, values in result.scores.items():
             out[column] = {
                 sid.removeprefix(prefix): v for sid, v in zip(result.network.ids, values,
@@ -70,10 +70,10 @@ def assert_same(ours: dict[str, dict[str, float]], ref: dict[str, dict[str, floa
 
 @pytest.mark.parametrize("weighted", [True, False])
 def test_karate_club_scores_equal_networkx(
-    driver: Driver, database: str, load_reference: Callable[[str], str], weighted: bool
+    db: GraphDB, load_reference: Callable[[str], str], weighted: bool
 ) -> None:
     prefix = load_reference("karate")
-    ours = our_scores(driver, database, prefix, scope=Scope(prefix=prefix + "karate-"),
+    ours = our_scores(db, prefix, scope=Scope(prefix=prefix + "karate-"),
                       weighted=weighted)
     g = karate()
     assert len(ours["pagerank"]) == 34
@@ -81,13 +81,13 @@ def test_karate_club_scores_equal_networkx(
 
 
 def test_florentine_families_scores_equal_networkx_and_the_medici_broker(
-    driver: Driver, database: str, load_reference: Callable[[str], str]
+    db: GraphDB, load_reference: Callable[[str], str]
 ) -> None:
     prefix = load_reference("florentine")
-    ours = our_scores(driver, database, prefix, scope=Scope(prefix=prefix + "florentine-"),
+    ours = our_scores(db, prefix, scope=Scope(prefix=prefix + "florentine-"),
                       tie_types=(Rel.COLLABORATES_WITH,), weighted=False)
     assert_same(ours, reference_scores(florentine(), weighted=False))
-    ranked = analyse(driver, database, Request(
+    ranked = analyse(db, Request(
         metric="betweenness", scope=Scope(prefix=prefix + "florentine-"), weighted=False))
     assert ranked.rows[0]["id"] == prefix + "florentine-medici"
     assert ranked.rows[0]["betweenness"] > ranked.rows[1]["betweenness"]
@@ -96,7 +96,7 @@ def test_florentine_families_scores_equal_networkx_and_the_medici_broker(
 @pytest.mark.parametrize("mode", [Mode.COPARTICIPATION, Mode.ACTIVITIES])
 @pytest.mark.parametrize("weighted", [True, False])
 def test_southern_women_both_modes_equal_networkx_projections(
-    driver: Driver, database: str, load_reference: Callable[[str], str], mode: Mode,
+    db: GraphDB, load_reference: Callable[[str], str], mode: Mode,
     weighted: bool,
 ) -> None:
     prefix = load_reference("davis")
@@ -106,17 +106,17 @@ def test_southern_women_both_modes_equal_networkx_projections(
     if not weighted:
         one_mode = nx.Graph(one_mode.edges())
         one_mode.add_nodes_from(nodes)
-    ours = our_scores(driver, database, prefix, scope=Scope(project=prefix + "davis-project"),
+    ours = our_scores(db, prefix, scope=Scope(project=prefix + "davis-project"),
                       mode=mode, weighted=weighted)
     assert len(ours["pagerank"]) == len(nodes)
     assert_same(ours, reference_scores(one_mode, weighted))
 
 
 def test_sampled_betweenness_is_networkx_estimate_from_the_same_sources(
-    driver: Driver, database: str, load_reference: Callable[[str], str]
+    db: GraphDB, load_reference: Callable[[str], str]
 ) -> None:
     prefix = load_reference("karate")
-    result = analyse(driver, database, Request(
+    result = analyse(db, Request(
         metric="betweenness", scope=Scope(prefix=prefix + "karate-"), weighted=False,
         samples=12, seed=7))
     assert result.params["exact"] is False and result.params["samples"] == 12
@@ -130,10 +130,10 @@ def test_sampled_betweenness_is_networkx_estimate_from_the_same_sources(
 
 
 def test_karate_communities_reach_networkx_modularity_and_split_the_two_leaders(
-    driver: Driver, database: str, load_reference: Callable[[str], str]
+    db: GraphDB, load_reference: Callable[[str], str]
 ) -> None:
     prefix = load_reference("karate")
-    result = analyse(driver, database, Request(
+    result = analyse(db, Request(
         metric="communities", scope=Scope(prefix=prefix + "karate-"), seed=0))
     g = karate()
     member = {sid.removeprefix(prefix): c for sid, c in

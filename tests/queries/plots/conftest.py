@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from neo4j import Driver
 from plot_graph import PlotGraph, build_plot_graph
+from stakegraph.schema.graphdb import GraphDB
 
 
 @pytest.fixture
-def plot_graph(driver: Driver, database: str, scratch: str) -> PlotGraph:
+def plot_graph(db: GraphDB, scratch: str) -> PlotGraph:
     """The scratch project of ``plot_graph.py``, deleted after the test."""
-    return build_plot_graph(driver, database, scratch)
+    return build_plot_graph(db, scratch)

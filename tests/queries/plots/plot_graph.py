@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from neo4j import Driver
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel, quadrant
 
 
@@ -49,36 +49,31 @@ TIES = (
 )
 
 
-def build_plot_graph(driver: Driver, database: str, scratch: str) -> PlotGraph:
+def build_plot_graph(db: GraphDB, scratch: str) -> PlotGraph:
     """Writes the scratch project; every id starts with ``scratch``, so the fixture of that
     name deletes it after the test."""
     ids = {key: f"{scratch}{key}" for key in PEOPLE}
     project = f"{scratch}project"
-    driver.execute_query(
+    db.write(
         f"CREATE (:{Label.PROJECT} {{id: $id, name: 'Scratch roll-out'}})",
-        id=project, database_=database,
-    )
+        id=project)
     for key, (name, kind, sector) in PEOPLE.items():
         extra = {"person": Label.PERSON, "group": Label.GROUP,
                  "organisation": Label.ORGANISATION}[kind]
-        driver.execute_query(
+        db.write(
             f"CREATE (:{Label.STAKEHOLDER}:{extra} {{id: $id, name: $name, kind: $kind, "
             "sector: $sector})",
-            id=ids[key], name=name, kind=kind, sector=sector, database_=database,
-        )
+            id=ids[key], name=name, kind=kind, sector=sector)
     for key, day, interest, impact in ASSESSMENTS:
-        driver.execute_query(
+        db.write(
             f"MATCH (s:{Label.STAKEHOLDER} {{id: $sid}}), (p:{Label.PROJECT} {{id: $pid}}) "
             f"CREATE (s)-[:{Rel.ASSESSED} {{id: $id, date: date($day), assessor: 'test', "
             "interest: $interest, impact: $impact, quadrant: $quadrant}]->(p)",
             sid=ids[key], pid=project, id=f"{ids[key]}|{project}|{day}|test", day=day,
-            interest=interest, impact=impact, quadrant=quadrant(interest, impact),
-            database_=database,
-        )
+            interest=interest, impact=impact, quadrant=quadrant(interest, impact))
     for source, target, rel, weight in TIES:
-        driver.execute_query(
+        db.write(
             f"MATCH (a:{Label.STAKEHOLDER} {{id: $a}}), (b:{Label.STAKEHOLDER} {{id: $b}}) "
             f"CREATE (a)-[:{rel} {{weight: $w}}]->(b)",
-            a=ids[source], b=ids[target], w=weight, database_=database,
-        )
+            a=ids[source], b=ids[target], w=weight)
     return PlotGraph(project, ids, {k: v[0] for k, v in PEOPLE.items()})

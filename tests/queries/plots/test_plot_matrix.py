@@ -9,7 +9,6 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
-from neo4j import Driver
 from plot_graph import PlotGraph
 from stakegraph.queries.plots import data
 from stakegraph.queries.plots.matrix import (
@@ -19,6 +18,7 @@ from stakegraph.queries.plots.matrix import (
     moves,
     spread,
 )
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.vocabulary import scheme
 
 
@@ -49,25 +49,23 @@ def test_moves_are_the_stakeholders_whose_scores_changed() -> None:
     assert [(old.id, new.interest) for old, new in moves(before, after)] == [("a", 8)]
 
 
-def test_matrix_points_read_the_latest_assessment_as_of_a_date(
-    driver: Driver, database: str, plot_graph: PlotGraph
+def test_matrix_points_read_the_latest_assessment_as_of_a_date(db: GraphDB, plot_graph: PlotGraph
 ) -> None:
     ids = plot_graph.ids
-    early = data.matrix_points(driver, database, plot_graph.project, date(2025, 3, 1))
+    early = data.matrix_points(db, plot_graph.project, date(2025, 3, 1))
     assert [(p.id, p.interest, p.impact) for p in early] == [
         (ids["ana"], 3, 8), (ids["ben"], 7, 2), (ids["cat"], 2, 2)]
-    late = data.matrix_points(driver, database, plot_graph.project, date(2025, 7, 1))
+    late = data.matrix_points(db, plot_graph.project, date(2025, 7, 1))
     assert [(p.id, p.interest, p.impact, p.quadrant) for p in late] == [
         (ids["ana"], 8, 8, "q4"), (ids["ben"], 7, 2, "q2"), (ids["cat"], 2, 2, "q1"),
         (ids["dan"], 9, 9, "q4")]
 
 
-def test_figure_has_advice_names_and_one_arrow_per_mover(
-    driver: Driver, database: str, plot_graph: PlotGraph
+def test_figure_has_advice_names_and_one_arrow_per_mover(db: GraphDB, plot_graph: PlotGraph
 ) -> None:
     project = plot_graph.project
-    early = data.matrix_points(driver, database, project, date(2025, 3, 1))
-    late = data.matrix_points(driver, database, project, date(2025, 7, 1))
+    early = data.matrix_points(db, project, date(2025, 3, 1))
+    late = data.matrix_points(db, project, date(2025, 7, 1))
     fig = matrix_figure(late, data.quadrant_texts(), "Scratch roll-out", earlier=early)
     texts = _texts(fig)
     for term in scheme("quadrant").terms:

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from neo4j import Driver
 from playwright.sync_api import Browser, Page, sync_playwright
 from plot_graph import PlotGraph
 from stakegraph.queries.plots import data
@@ -22,6 +21,7 @@ from stakegraph.queries.plots.network import (
     network_html,
     view_data,
 )
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Rel
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,11 +49,10 @@ def _open(browser: Browser, page_file: Path) -> tuple[Page, list[str]]:
     return page, requests
 
 
-def test_network_records_scope_the_project(
-    driver: Driver, database: str, plot_graph: PlotGraph
+def test_network_records_scope_the_project(db: GraphDB, plot_graph: PlotGraph
 ) -> None:
     ids = plot_graph.ids
-    nodes, edges = data.network_records(driver, database, plot_graph.project, date(2025, 7, 1))
+    nodes, edges = data.network_records(db, plot_graph.project, date(2025, 7, 1))
     assert {n.id: n.quadrant for n in nodes} == {
         ids["ana"]: "q4", ids["ben"]: "q2", ids["cat"]: "q1", ids["dan"]: "q4"}
     assert {(e.source, e.target, e.type, e.weight) for e in edges} == {
@@ -61,7 +60,7 @@ def test_network_records_scope_the_project(
         (ids["ben"], ids["cat"], Rel.TRUSTS, 1.0),
         (ids["cat"], ids["dan"], Rel.COLLABORATES_WITH, 1.0),
     }  # eve's referral stays out: eve is not in the project
-    scored = data.with_scores(driver, database, plot_graph.project, nodes, True, True)
+    scored = data.with_scores(db, plot_graph.project, nodes, True, True)
     ranks = {n.id: n.pagerank for n in scored}
     assert abs(sum(r or 0.0 for r in ranks.values()) - 1.0) < 1e-9
     # A chain ana -> ben -> cat <-> dan: rank gathers at the collaborating end, so cat and dan

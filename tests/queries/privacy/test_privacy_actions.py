@@ -17,6 +17,7 @@ from stakegraph.queries.privacy import (
     export_person,
 )
 from stakegraph.queries.privacy.rules import FREE_TEXT, pseudonym
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Label, personal_properties, rel_spec
 
 
@@ -31,11 +32,11 @@ def test_free_text_and_personal_properties_follow_the_model() -> None:
         assert ties in get_query(name).statement, name
 
 
-def test_export_holds_everything_about_the_person(
+def test_export_holds_everything_about_the_person(db: GraphDB,
     driver: Driver, database: str, people: str
 ) -> None:
     me = people + "me"
-    doc = export_person(driver, database, me, actor="dpo")
+    doc = export_person(db, me, actor="dpo")
     json.dumps(doc)  # JSON-ready throughout (dates as ISO strings)
     assert doc["format"] == "stakegraph-person-export/1" and doc["subject"] == me
     assert doc["person"]["labels"] == ["Person", "Stakeholder"]
@@ -84,18 +85,18 @@ def test_export_holds_everything_about_the_person(
     assert "3 ties" in event["summary"] and "2 assessments" in event["summary"]
     assert "mina@example.org" not in event["summary"]
     # The next export lists the earlier one.
-    again = export_person(driver, database, me, actor="dpo")
+    again = export_person(db, me, actor="dpo")
     assert [e["action"] for e in again["audit_events"]] == ["export"]
     assert len(audit_rows(driver, database, me)) == 2
 
 
-def test_erase_removes_personal_data_and_keeps_the_history(
+def test_erase_removes_personal_data_and_keeps_the_history(db: GraphDB,
     driver: Driver, database: str, people: str
 ) -> None:
     me = people + "me"
     before = state(driver, database, me)
     other_before = state(driver, database, people + "other")
-    done = erase_person(driver, database, me, actor="dpo")
+    done = erase_person(db, me, actor="dpo")
     after = state(driver, database, me)
 
     assert done.changed and done.renamed
@@ -128,43 +129,43 @@ def test_erase_removes_personal_data_and_keeps_the_history(
     assert "removed personal properties: email, phone, notes" in events[0]["summary"]
 
 
-def test_erasing_twice_is_harmless(driver: Driver, database: str, people: str) -> None:
+def test_erasing_twice_is_harmless(db: GraphDB, driver: Driver, database: str, people: str) -> None:
     me = people + "me"
-    erase_person(driver, database, me, actor="dpo")
+    erase_person(db, me, actor="dpo")
     first = state(driver, database, me)
-    again = erase_person(driver, database, me, actor="dpo")
+    again = erase_person(db, me, actor="dpo")
     assert not again.changed and again.removed == [] and not again.renamed
     assert state(driver, database, me) == first
     assert [e["action"] for e in audit_rows(driver, database, me)] == ["erase", "erase"]
     assert "name already pseudonymised" in again.audit_event["summary"]
     # An export after the erasure holds nothing personal.
-    doc = export_person(driver, database, me, actor="dpo")
+    doc = export_person(db, me, actor="dpo")
     for value in PERSONAL_STRINGS:
         assert value not in json.dumps(doc["person"]) + json.dumps(doc["ties"])
 
 
 @pytest.mark.parametrize("action", [export_person, erase_person])
 def test_unknown_ids_and_organisations_are_refused(
-    driver: Driver, database: str, people: str, action: object
+    db: GraphDB, driver: Driver, database: str, people: str, action: object
 ) -> None:
     assert callable(action)
     with pytest.raises(UnknownPersonError, match=f"no stakeholder with id '{people}nobody'"):
-        action(driver, database, people + "nobody", actor="dpo")
+        action(db, people + "nobody", actor="dpo")
     for other, kind in (("org", "organisation"), ("grp", "group")):
         with pytest.raises(NotAPersonError, match=f"of kind {kind}: only persons"):
-            action(driver, database, people + other, actor="dpo")
+            action(db, people + other, actor="dpo")
         assert audit_rows(driver, database, people + other) == []
     assert audit_rows(driver, database, people + "nobody") == []
     assert state(driver, database, people + "org")["props"]["name"] == "Valley Trust"
 
 
-def test_audit_events_page_newest_first(driver: Driver, database: str, people: str) -> None:
+def test_audit_events_page_newest_first(db: GraphDB, people: str) -> None:
     me = people + "me"
-    export_person(driver, database, me, actor="ann")
-    erase_person(driver, database, me, actor="bob")
-    page = audit_events(driver, database, subject=me)
+    export_person(db, me, actor="ann")
+    erase_person(db, me, actor="bob")
+    page = audit_events(db, subject=me)
     assert page.total == 2
     assert [(e["action"], e["actor"]) for e in page.events] == [("erase", "bob"), ("export", "ann")]
-    second = audit_events(driver, database, subject=me, skip=1, limit=1)
+    second = audit_events(db, subject=me, skip=1, limit=1)
     assert second.total == 2 and [e["action"] for e in second.events] == ["export"]
     assert isinstance(page.events[0]["at"], str) and page.events[0]["at"] >= page.events[1]["at"]
