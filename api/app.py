@@ -1,4 +1,9 @@
-"""The ASGI app: ``/graphql`` (POST, GET for queries, GraphiQL in a browser) and ``/health``."""
+"""The ASGI app: ``/graphql`` (POST, GET for queries, GraphiQL in a browser) and ``/health``.
+
+The GraphQL schema is the model in force in the graph (declared extensions included), read
+when the worker starts: a changed model is served after a restart. Until the model could be
+read (Neo4j down at start) ``/graphql`` answers 503 UNAVAILABLE and the worker keeps trying.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.context import Context
-from stakegraph.api.errors import ErrorCode
+from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.schema import build_schema
+from stakegraph.schema.combined import Model
+from stakegraph.schema.declared import LATEST, model_from_record
 from stakegraph.schema.errors import StakegraphError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -39,14 +46,15 @@ log = logging.getLogger("stakegraph.api")
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with stakegraph's context (caller, gateway, request id)."""
+    """Strawberry's ASGI app with stakegraph's context (caller, gateway, model, request id)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, model: Model, keys: KeyCache) -> None:
         super().__init__(
-            build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True
+            build_schema(settings, model), graphql_ide="graphiql", allow_queries_via_get=True
         )
         self.settings = settings
-        self.keys = KeyCache(settings.api_key_cache_s)
+        self.model = model
+        self.keys = keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serves a request; HTTP-level refusals come back as coded JSON errors, not text."""
@@ -73,7 +81,8 @@ class GraphQLApp(GraphQL[Context, None]):
             if exc.code != ErrorCode.UNAVAILABLE:
                 raise
             principal = Principal(None, "unknown", "unavailable", exc.message)
-        context = Context(gateway=gateway, principal=principal, settings=self.settings)
+        context = Context(gateway=gateway, principal=principal, settings=self.settings,
+                          model=self.model)
         request.state.request_id = context.request_id
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
@@ -124,6 +133,42 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "neo4j": neo4j})
 
 
+class GraphQLEndpoint:
+    """``/graphql``: the schema of the model in force, once it has been read from the graph
+    (503 UNAVAILABLE until then)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.keys = KeyCache(settings.api_key_cache_s)
+        self.app: GraphQLApp | None = None
+
+    async def load(self, driver: AsyncDriver) -> None:
+        """Reads the model in force and builds its schema (returns nothing); raises when Neo4j
+        does not answer."""
+        records, _, _ = await driver.execute_query(
+            LATEST, database_=self.settings.neo4j_database, routing_=RoutingControl.READ)
+        model = Model.shipped() if not records else model_from_record(
+            records[0]["version"], records[0]["declaration"], records[0]["sha256"])
+        self.app = GraphQLApp(self.settings, model, self.keys)
+        log.info("serving the model %s", model.key)
+
+    async def keep_trying(self, driver: AsyncDriver) -> None:
+        """Tries `load` every second until it succeeds (returns then)."""
+        while self.app is None:
+            try:
+                await self.load(driver)
+            except Exception as exc:  # Neo4j not there yet: try again
+                log.warning("cannot read the model from Neo4j yet: %r", exc)
+                await asyncio.sleep(1.0)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            response = refusal(503, UNAVAILABLE_MESSAGE, ErrorCode.UNAVAILABLE)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def tune_garbage_collector() -> None:
     """Sets the collector for a server process (returns nothing): what startup built is frozen
     out of every later collection, and young objects are collected after 20,000 net
@@ -140,18 +185,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Returns the ASGI app; its driver is opened at startup and closed at shutdown."""
     settings = settings or get_settings()
 
+    graphql = GraphQLEndpoint(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.driver = open_api_driver(settings)
+        waiting: asyncio.Task[None] | None = None
+        try:
+            await graphql.load(app.state.driver)
+        except Exception as exc:  # Neo4j not there yet: serve 503s and keep trying
+            log.warning("cannot read the model from Neo4j at start: %r", exc)
+            waiting = asyncio.create_task(graphql.keep_trying(app.state.driver))
         if settings.api_gc_tuning:
             tune_garbage_collector()
         try:
             yield
         finally:
+            if waiting is not None:
+                waiting.cancel()
             await app.state.driver.close()
 
-    graphql = GraphQLApp(settings)
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),

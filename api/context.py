@@ -1,4 +1,5 @@
-"""The per-request context: caller, database gateway, request id and the request's loaders."""
+"""The per-request context: caller, database gateway, the model served, request id and the
+request's loaders."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from stakegraph.api.auth import Principal, Role
 from stakegraph.api.dataloaders import Loaders
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode, forbidden
 from stakegraph.api.gateway import Gateway
+from stakegraph.schema.combined import Model
 from strawberry.types import Info
 
 from stakegraph.settings import Settings
@@ -22,13 +24,14 @@ class Context:
     gateway: Gateway
     principal: Principal
     settings: Settings
+    model: Model
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(init=False)
     # Root fields completed by stakegraph's executor ("fast") or graphql-core's ("standard").
     completions: dict[str, int] = field(default_factory=lambda: {"fast": 0, "standard": 0})
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.gateway)
+        self.loaders = Loaders(self.gateway, self.model)
 
 
 def ctx(info: Info[Any, Any]) -> Context:

@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stakegraph.api.cypher import Hop, by_ids, hop_query
-from stakegraph.api.gateway import Gateway, Row
+from stakegraph.api.gateway import Gateway
+from stakegraph.api.reads import Hop, by_ids, hop_query
+from stakegraph.schema.combined import Model
+from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.model import Label
 from strawberry.dataloader import DataLoader
 
 
 @dataclass(frozen=True)
 class HopRequest:
-    """A hop with its filters, order and page: the loader for one field with one set of args."""
+    """A hop with its filters (names of `HOP_CONDITIONS` or generated fragments), order and
+    page: the loader for one field with one set of args."""
 
     hop: Hop
     conditions: tuple[str, ...]
@@ -32,24 +35,25 @@ class HopPage:
     a connection built from it is still right."""
 
     total: int
-    rows: list[Row]
+    rows: list[RecordData]
 
 
 class Loaders:
     """The loaders of one request, created on first use and shared by all its resolvers."""
 
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, model: Model) -> None:
         self._gateway = gateway
-        self._nodes: dict[Label, DataLoader[str, Row | None]] = {}
+        self._model = model
+        self._nodes: dict[Label, DataLoader[str, RecordData | None]] = {}
         self._hops: dict[HopRequest, DataLoader[str, HopPage]] = {}
 
-    def node(self, label: Label) -> DataLoader[str, Row | None]:
+    def node(self, label: Label) -> DataLoader[str, RecordData | None]:
         """Returns the loader of nodes of ``label`` by id (None when absent)."""
         loader = self._nodes.get(label)
         if loader is None:
-            query = by_ids(label)
+            query = by_ids(self._model, label)
 
-            async def load(ids: Sequence[str]) -> list[Row | None]:
+            async def load(ids: Sequence[str]) -> list[RecordData | None]:
                 rows = await self._gateway.read(query, {"ids": list(ids)}, maps_only=True)
                 found = {r["id"]: r["node"] for r in rows}
                 return [found.get(i) for i in ids]
@@ -62,13 +66,14 @@ class Loaders:
         """Returns the loader of one hop (with its args) by parent id."""
         loader = self._hops.get(request)
         if loader is None:
-            query = hop_query(request.hop, request.conditions, request.order, request.count)
+            query = hop_query(self._model, request.hop, request.conditions, request.order,
+                              request.count)
             params = dict(request.params)
             # Uncounted, one row more than the page tells whether another page follows.
             limit = request.limit if request.count else request.limit + 1
             params.update(offset=request.offset, limit=limit)
 
-            def page_of(total: int | None, rows: list[Row]) -> HopPage:
+            def page_of(total: int | None, rows: list[RecordData]) -> HopPage:
                 if total is not None:
                     return HopPage(total, rows)
                 return HopPage(request.offset + len(rows), rows[: request.limit])

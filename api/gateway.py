@@ -19,12 +19,12 @@ from neo4j.exceptions import (
 )
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.schema.errors import StakegraphError
+from stakegraph.schema.graphdb import RecordData
 
 from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
 
 T = TypeVar("T")
-Row = dict[str, Any]
 
 # Failures that mean "the database is not there right now", as opposed to a bug in a query.
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError, OSError)
@@ -75,7 +75,7 @@ class Tx:
         self._tx = tx
         self._gateway = gateway
 
-    async def run(self, query: str, **params: Any) -> list[Row]:
+    async def run(self, query: str, **params: Any) -> list[RecordData]:
         """Returns the records of ``query`` as dicts."""
         self._gateway.round_trips += 1
         result = await self._tx.run(query, params)
@@ -92,7 +92,7 @@ class Gateway:
 
     async def read(
         self, query: str, params: Mapping[str, Any] | None = None, *, maps_only: bool = False
-    ) -> list[Row]:
+    ) -> list[RecordData]:
         """Returns the records of a read query as dicts (one round trip).
 
         ``maps_only``: the query returns only scalars, lists and map projections (no node,

@@ -138,7 +138,7 @@ class PrivacyMutation:
         context = require(info, Role.ADMIN)
         ident = clean_id("id", id)
         document: JSON = await _write(
-            context, lambda: export_steps(ident, _actor(context), "api")
+            context, lambda: export_steps(ident, _actor(context), "api", context.model)
         )
         return document
 
@@ -148,5 +148,7 @@ class PrivacyMutation:
     async def erase_person(self, info: Info, id: strawberry.ID) -> PersonErasure:
         context = require(info, Role.ADMIN)
         ident = clean_id("id", id)
-        done: Erasure = await _write(context, lambda: erase_steps(ident, _actor(context), "api"))
+        done: Erasure = await _write(
+            context, lambda: erase_steps(ident, _actor(context), "api", context.model)
+        )
         return PersonErasure.from_erasure(done)

@@ -30,7 +30,7 @@ from typing import Annotated, Any, Optional, cast
 import strawberry
 from stakegraph.api.auth import Role
 from stakegraph.api.context import require
-from stakegraph.api.types import TieType
+from stakegraph.api.enums import TieType
 from stakegraph.api.values import to_date
 from stakegraph.queries.library import (
     TODAY,

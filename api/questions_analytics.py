@@ -18,8 +18,8 @@ from typing import Any
 import strawberry
 from stakegraph.api.auth import Role
 from stakegraph.api.context import Context, require
+from stakegraph.api.enums import TieType
 from stakegraph.api.errors import ApiError, ErrorCode, invalid, not_found
-from stakegraph.api.types import TieType
 from stakegraph.queries.library import bind, get_query
 from stakegraph.schema.model import Label
 from strawberry import Info

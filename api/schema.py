@@ -1,4 +1,5 @@
-"""The GraphQL schema with its limits, caches and error handling, built from settings."""
+"""The GraphQL schema of a model, with its limits, caches and error handling, built from
+settings: object types, inputs, filters and roots generated from the model served."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from stakegraph.api.execution import FastExecutor
 from stakegraph.api.extensions import CostLimiter, Diagnostics
-from stakegraph.api.mutations import Mutation
-from stakegraph.api.query import Query
-from stakegraph.api.types import ALL_TYPES
+from stakegraph.api.filters import build_filters
+from stakegraph.api.mutation_inputs import build_inputs
+from stakegraph.api.mutations import build_mutation
+from stakegraph.api.object_types import ObjectTypes
+from stakegraph.api.query import build_query
+from stakegraph.loaders.tables import tables
+from stakegraph.schema.combined import Model
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -37,8 +41,14 @@ class StakegraphSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """Returns the schema with the limits of ``settings``."""
+def build_schema(settings: Settings, model: Model | None = None) -> strawberry.Schema:
+    """Returns the schema of ``model`` (default: the shipped model) with the limits of
+    ``settings``."""
+    model = model or Model.shipped()
+    filters = build_filters(model)
+    types = ObjectTypes(model, filters)
+    query = build_query(types, filters)
+    mutation = build_mutation(types, build_inputs(tables(model)))
     # Factories, not instances: each request gets fresh extensions (they hold its context).
     limits = settings
     # The alias, depth (and introspection) rules are classes made once here: the limiters make
@@ -58,15 +68,21 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: CostLimiter(limits.api_max_cost),
         lambda: Diagnostics(limits.api_debug),
     ]
-    kwargs: dict[str, Any] = {"types": list(ALL_TYPES), "extensions": extensions}
+    kinds = [types[name] for name in ("Person", "Group", "Organisation")]
+    kwargs: dict[str, Any] = {"types": kinds, "extensions": extensions}
     if settings.api_fast_completion:
+        # Imported only when on: it depends on graphql-core internals, which the standard
+        # completion does not.
+        from stakegraph.api.execution import FastExecutor
+
         kwargs["execution_context_class"] = FastExecutor
-    return StakegraphSchema(query=Query, mutation=Mutation, **kwargs)
+    return StakegraphSchema(query=query, mutation=mutation, **kwargs)
 
 
-def sdl() -> str:
-    """Returns the schema in SDL, as committed in ``api/schema.graphql``."""
-    return build_schema(Settings()).as_str() + "\n"
+def sdl(model: Model | None = None) -> str:
+    """Returns the schema of ``model`` in SDL; of the shipped model, it is what is committed
+    in ``api/schema.graphql``."""
+    return build_schema(Settings(), model).as_str() + "\n"
 
 
 if __name__ == "__main__":

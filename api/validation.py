@@ -1,7 +1,8 @@
 """Input validation for mutations, by the loaders' own rules.
 
 Every value goes through `stakegraph.loaders.cells.parse` with the column spec of the loader
-kind it belongs to (`stakegraph.loaders.kinds`), so a file and an API call accept the same
+table it belongs to (`stakegraph.loaders.tables`, for the model served: declared columns and
+terms included), so a file and an API call accept the same
 values (types, ranges, vocabulary terms and aliases, ids) and store the same normalised ones,
 and a refusal quotes the loader's sentence of what was expected.
 
@@ -18,9 +19,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from stakegraph.api.errors import invalid
+from stakegraph.api.gql import camel
 from stakegraph.loaders.cells import BadCell, is_blank, parse, shown
-from stakegraph.loaders.kinds import Column, kind_spec
+from stakegraph.loaders.tables import Column, Tables, tables
 from stakegraph.loaders.validate import row_problem
+from stakegraph.schema.combined import Model
 from stakegraph.schema.errors import StakegraphError
 from strawberry import UNSET
 
@@ -28,13 +31,7 @@ from strawberry import UNSET
 MAX_STRING = 10_000
 
 # Every id column of the loader parses alike (`parse` treats `id` and reference columns as ids).
-_ID_COLUMN = kind_spec("stakeholders").column("id")
-
-
-def camel(name: str) -> str:
-    """Returns the GraphQL (camelCase) name of a column or property, for error messages."""
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
+_ID_COLUMN = tables(Model.shipped()).spec("stakeholders").column("id")
 
 
 def _quoted(value: Any) -> str:
@@ -69,20 +66,22 @@ def clean_id(field: str, value: Any, column: Column = _ID_COLUMN) -> str:
     return str(clean_value(field, column, value))
 
 
-def clean_optional(kind: str, name: str, value: Any) -> Any:
-    """Returns the stored form of a value of the optional column ``name`` of loader kind
-    ``kind``: None when it is null, UNSET or blank (nothing to store)."""
+def clean_optional(specs: Tables, table: str, name: str, value: Any) -> Any:
+    """Returns the stored form of a value of the optional column ``name`` of the loader table
+    ``table``: None when it is null, UNSET or blank (nothing to store)."""
     if value is None or value is UNSET or is_blank(value):
         return None
-    return clean_value(camel(name), kind_spec(kind).column(name), value)
+    return clean_value(camel(name), specs.spec(table).column(name), value)
 
 
-def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Returns one row of the loader kind ``kind`` (values by column name) as the loader reads
+def clean_row(
+    specs: Tables, table: str, values: Mapping[str, Any], *, partial: bool = False
+) -> dict[str, Any]:
+    """Returns one row of the loader table ``table`` (values by column name) as the loader reads
     it: each value through the loader's cell rules. UNSET values are left out; null or a blank
     text means "remove" (None), refused for required columns. Without ``partial`` (a create)
     every required column must have a value, and removals are dropped."""
-    spec = kind_spec(kind)
+    spec = specs.spec(table)
     columns = {c.name: c for c in spec.columns}
     row: dict[str, Any] = {}
     for name, value in values.items():
@@ -91,6 +90,8 @@ def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) ->
         column = columns.get(name)
         if column is None:
             raise invalid(camel(name), "is not a property of this kind of node")
+        if isinstance(value, list) and not column.many:
+            raise invalid(camel(name), "takes one value, not a list")
         if value is None or is_blank(value):
             if column.required:
                 raise invalid(
@@ -114,11 +115,12 @@ def clean_row(kind: str, values: Mapping[str, Any], *, partial: bool = False) ->
     return row
 
 
-def properties(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """Returns the node or relationship properties of a cleaned row of loader kind ``kind``:
-    the columns the loader stores, by property name (references and the like left out)."""
+def properties(specs: Tables, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Returns the node or relationship properties of a cleaned row of the loader table
+    ``table``: the columns the loader stores, by property name (references and the like left
+    out)."""
     return {
         c.prop: row[c.name]
-        for c in kind_spec(kind).columns
+        for c in specs.spec(table).columns
         if c.prop is not None and c.name in row
     }

@@ -5,7 +5,7 @@ its own id prefix (setup, not timed; kept for the next run with ``--keep``). The
 timed through the library on the sync driver (the same Cypher text the API runs, without HTTP and
 GraphQL, so the figures show how the database work scales):
 
-- **lookup**: one stakeholder by id, the API's own query (``stakegraph.api.cypher.by_ids``),
+- **lookup**: one stakeholder by id, the API's own query (``stakegraph.api.reads.by_ids``),
   a different random stakeholder each call;
 - **ego**: the query library's ``ego_network`` at 2 hops around a random stakeholder;
 - **quadrants**: the query library's ``quadrants`` of a project with as many assessed
@@ -38,11 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import delete_prefix, server_version
-from stakegraph.api.cypher import by_ids
+from stakegraph.api.reads import by_ids
 from stakegraph.loaders.generate import generate
 from stakegraph.loaders.load import load_paths
 from stakegraph.queries.library import bind, get_query
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.combined import Model
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
@@ -129,7 +130,7 @@ def measure_size(db: GraphDB, size: int, args: argparse.Namespace,
     like_params = bind(quadrants, {"project": project})
     busiest_params = bind(quadrants, {"project": busiest[0]})
     cells = (
-        ("lookup", by_ids(Label.STAKEHOLDER), lambda: {"ids": [rng.choice(ids)]},
+        ("lookup", by_ids(Model.shipped(), Label.STAKEHOLDER), lambda: {"ids": [rng.choice(ids)]},
          args.calls),
         ("ego", ego.text, lambda: bind(ego, {"stakeholder": rng.choice(ids), "hops": 2}),
          args.calls),

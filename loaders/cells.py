@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from stakegraph.loaders.kinds import Column
+from stakegraph.loaders.tables import Column
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.model import PropType
-from stakegraph.schema.vocabulary import scheme
+from stakegraph.schema.vocabulary import Scheme
 
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -144,8 +144,7 @@ def _date(value: Any) -> date:
     raise BadCell("a date as YYYY-MM-DD (e.g. 2025-03-14)")
 
 
-def _term(value: Any, scheme_name: str) -> str:
-    vocabulary = scheme(scheme_name)
+def _term(value: Any, vocabulary: Scheme) -> str:
     text = _text(value)
     code = vocabulary.resolve(text)
     if code is not None:
@@ -153,7 +152,32 @@ def _term(value: Any, scheme_name: str) -> str:
     closest = ", ".join(vocabulary.closest(text))
     if len(vocabulary.codes) <= _LIST_AT_MOST:
         raise BadCell(f"one of: {', '.join(vocabulary.codes)} (closest: {closest})")
-    raise BadCell(f"a term of {vocabulary.title} ({scheme_name}); closest: {closest}")
+    raise BadCell(f"a term of {vocabulary.title} ({vocabulary.name}); closest: {closest}")
+
+
+# A list of terms in one cell: separated by semicolons (commas may be part of a label).
+LIST_SEPARATOR = ";"
+_MAX_LIST = 100
+
+
+def _terms(value: Any, vocabulary: Scheme) -> list[str]:
+    if isinstance(value, list):
+        items = value
+    else:
+        items = [part for part in _text(value).split(LIST_SEPARATOR) if part.strip()]
+    if not items:
+        raise BadCell(f"terms of {vocabulary.name} separated by '{LIST_SEPARATOR}' (an empty "
+                      "cell, or null, for none)")
+    if len(items) > _MAX_LIST:
+        raise BadCell(f"at most {_MAX_LIST} terms")
+    codes: list[str] = []
+    for item in items:
+        if isinstance(item, dict | list) or item is None:
+            raise BadCell(f"terms of {vocabulary.name} separated by '{LIST_SEPARATOR}'")
+        code = _term(item, vocabulary)
+        if code not in codes:
+            codes.append(code)
+    return codes
 
 
 def choice(value: Any, choices: tuple[str, ...]) -> str:
@@ -170,6 +194,8 @@ def choice(value: Any, choices: tuple[str, ...]) -> str:
 def parse(value: Any, column: Column) -> Any:
     """Returns the stored value of a non-blank cell of ``column``; raises `BadCell`."""
     parsed: Any
+    if column.many and column.vocabulary is not None and isinstance(value, list):
+        return _terms(value, column.vocabulary)
     if isinstance(value, dict | list):
         # JSON allows nested values; a cell holds one value, never an object or list.
         raise BadCell("a single value, not a JSON object or list")
@@ -179,8 +205,10 @@ def parse(value: Any, column: Column) -> Any:
         return _identifier(value)
     if column.choices:
         return choice(value, column.choices)
-    if column.scheme is not None:
-        return _term(value, column.scheme)
+    if column.vocabulary is not None:
+        if column.many:
+            return _terms(value, column.vocabulary)
+        return _term(value, column.vocabulary)
     if column.type is PropType.STRING:
         return _text(value)
     if column.type is PropType.INTEGER:
@@ -266,7 +294,7 @@ def cell_parser(column: Column) -> Callable[[Any], Any]:
             return slow(value)
 
         return identifier
-    if column.type is PropType.STRING and not column.choices and column.scheme is None:
+    if column.type is PropType.STRING and not column.choices and column.vocabulary is None:
 
         def text(value: Any) -> Any:
             if type(value) is str and "\x00" not in value:

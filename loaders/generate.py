@@ -153,21 +153,21 @@ class _Ties:
         self.rng = rng
         self.keys: set[tuple[str, int, int]] = set()
         self.rows: list[tuple[int, int, str]] = []
-        self.types = tuple(kind for kind, _ in TIE_TYPE_WEIGHTS)
+        self.types = tuple(word for word, _ in TIE_TYPE_WEIGHTS)
         self.cum = list(itertools.accumulate(weight for _, weight in TIE_TYPE_WEIGHTS))
 
     def add(self, source: int, target: int) -> bool:
         if source == target:
             return False
-        kind = self.rng.choices(self.types, cum_weights=self.cum)[0]
+        tie_type = self.rng.choices(self.types, cum_weights=self.cum)[0]
         key_source, key_target = source, target
-        if kind == "collaborates_with" and source > target:
+        if tie_type == "collaborates_with" and source > target:
             key_source, key_target = target, source
-        key = (kind, key_source, key_target)
+        key = (tie_type, key_source, key_target)
         if key in self.keys:
             return False
         self.keys.add(key)
-        self.rows.append((key_source, key_target, kind))
+        self.rows.append((key_source, key_target, tie_type))
         return True
 
 
@@ -217,7 +217,7 @@ def generate(
     id_prefix: str = "gen-",
 ) -> GeneratedCounts:
     """Returns the row counts after writing a synthetic dataset of ``n_stakeholders`` to
-    ``outdir`` (one CSV per kind); the same arguments give byte-identical files."""
+    ``outdir`` (one CSV per table); the same arguments give byte-identical files."""
     if n_stakeholders < 20:
         raise StakegraphError("n_stakeholders must be at least 20")
     if ties_per_stakeholder < 1:
@@ -328,9 +328,9 @@ def generate(
         outdir / "ties.csv",
         TIE_COLUMNS,
         (
-            (sid(s), sid(t), kind, f"{rng.uniform(0.5, 5.0):.1f}", _day(rng),
+            (sid(s), sid(t), tie_type, f"{rng.uniform(0.5, 5.0):.1f}", _day(rng),
              TIE_EVIDENCE[rng.randrange(len(TIE_EVIDENCE))])
-            for s, t, kind in ties.rows
+            for s, t, tie_type in ties.rows
         ),
     )
 

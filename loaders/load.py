@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stakegraph.loaders.ahead import ahead
-from stakegraph.loaders.kinds import LOAD_ORDER
 from stakegraph.loaders.plan import plan_steps
 from stakegraph.loaders.problems import Problem, ValidationFailed
 from stakegraph.loaders.readers import SUFFIXES, RawTable, read_table
 from stakegraph.loaders.report import LoadReport
+from stakegraph.loaders.tables import LOAD_ORDER, Tables, tables
 from stakegraph.loaders.validate import (
     Dataset,
     check_duplicates,
@@ -22,6 +22,8 @@ from stakegraph.loaders.validate import (
     row_number,
 )
 from stakegraph.loaders.writer import run_step
+from stakegraph.schema.combined import Model
+from stakegraph.schema.declared import read_model
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
@@ -67,40 +69,44 @@ def _look_up(db: GraphDB) -> Callable[[Label, list[str]], dict[str, str | None]]
 
 
 def read_and_check(
-    paths: Sequence[Path], default_project: str | None = None
+    paths: Sequence[Path], specs: Tables, default_project: str | None = None
 ) -> tuple[Dataset, list[RawTable]]:
-    """Returns the dataset of all files (problems found so far in ``dataset.problems``) without
-    touching the graph."""
+    """Returns the dataset of all files (problems found so far in ``dataset.problems``) checked
+    against the tables ``specs``, without touching the graph."""
     files, problems = collect_files(paths)
-    dataset = Dataset(problems=problems)
-    tables: list[RawTable] = []
+    dataset = Dataset(specs, problems=problems)
+    raw_tables: list[RawTable] = []
     for path in files:
         try:
-            tables.extend(read_table(path))
+            raw_tables.extend(read_table(path))
         except ValidationFailed as failed:
             dataset.problems.extend(failed.problems)
         dataset.sources.append(str(path))
-    for table in tables:
-        records = check_table(table, default_project)
+    for table in raw_tables:
+        records = check_table(table, specs, default_project)
         dataset.problems.extend(table.problems)
         if records and all(record.valid for record in records):
-            dataset.records.setdefault(table.kind, []).extend(records)
+            dataset.records.setdefault(table.name, []).extend(records)
             continue
         for record in records:
             chosen = dataset.records if record.valid else dataset.rejected
-            chosen.setdefault(table.kind, []).append(record)
+            chosen.setdefault(table.name, []).append(record)
     check_duplicates(dataset)
-    return dataset, tables
+    return dataset, raw_tables
 
 
 def validate_paths(
-    db: GraphDB, paths: Sequence[Path], *, default_project: str | None = None
+    db: GraphDB, paths: Sequence[Path], *, default_project: str | None = None,
+    model: Model | None = None,
 ) -> Dataset:
     """Returns the checked dataset of ``paths``; raises `ValidationFailed` listing every problem.
 
-    References are checked against the files and then the graph (one query per label).
+    Files are checked against the tables of ``model`` (default: the model in force in the
+    graph, declared extensions included); references against the files and then the graph
+    (one query per label).
     """
-    dataset, _ = read_and_check(paths, default_project)
+    model = model or read_model(db)
+    dataset, _ = read_and_check(paths, tables(model), default_project)
     check_references(dataset, _look_up(db))
     if dataset.problems:
         raise ValidationFailed(sorted(
@@ -116,12 +122,14 @@ def load_paths(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Callable[[str, int, int], None] | None = None,
     default_project: str | None = None,
+    model: Model | None = None,
 ) -> LoadReport:
     """Returns what the load created, updated and left unchanged (or, with ``dry_run``, would).
 
     Everything is validated before anything is written; any problem raises `ValidationFailed`
     and nothing is written. ``default_project`` fills ``project_id`` where a file leaves it
-    out or empty. ``progress(kind, done, total)`` is called after every batch.
+    out or empty. ``progress(table, done, total)`` is called after every batch. ``model`` is
+    the model to load by (default: the one in force in the graph).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -129,7 +137,7 @@ def load_paths(
         # The load's millions of objects are gone by the time the collector is back on (they
         # are local to `_load`), so it has nothing left to scan.
         return _load(db, paths, dry_run=dry_run, batch_size=batch_size,
-                     progress=progress, default_project=default_project)
+                     progress=progress, default_project=default_project, model=model)
 
 
 def _load(
@@ -140,18 +148,19 @@ def _load(
     batch_size: int,
     progress: Callable[[str, int, int], None] | None,
     default_project: str | None,
+    model: Model | None,
 ) -> LoadReport:
-    dataset = validate_paths(db, paths, default_project=default_project)
+    dataset = validate_paths(db, paths, default_project=default_project, model=model)
     report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
-    for kind in LOAD_ORDER:
-        if kind in dataset.records:
-            report.kind(kind).rows += len(dataset.records[kind])
+    for name in LOAD_ORDER:
+        if name in dataset.records:
+            report.table(name).rows += len(dataset.records[name])
     # The rows of later steps are built while Neo4j writes the earlier ones.
     for step in ahead(plan_steps(dataset)):
         counts = run_step(db, step, write=not dry_run,
                           batch_size=batch_size, progress=progress)
-        kind_report = report.kind(step.kind)
-        (kind_report.nodes if step.is_nodes else kind_report.relationships).add(counts)
+        table_report = report.table(step.table)
+        (table_report.nodes if step.is_nodes else table_report.relationships).add(counts)
     return report
 
 

@@ -16,16 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
-from stakegraph.loaders.cypher import NodeTarget, RelTarget
-from stakegraph.loaders.kinds import LINK_WORDS, LOAD_ORDER, TIE_WORDS, kind_spec
+from stakegraph.loaders.statements import NodeTarget, RelTarget
+from stakegraph.loaders.tables import LINK_WORDS, LOAD_ORDER, TIE_WORDS, Tables, TableSpec
 from stakegraph.loaders.validate import Dataset, Record
-from stakegraph.schema.model import Label, PropType, Rel, quadrant
+from stakegraph.schema.model import Label, PropType, Rel, quadrant, rel_spec
 
-Row = list[Any]
-DEFAULT_WEIGHT = 1.0
+WriteRow = list[Any]
 # What an activity link's note is stored as, per relationship type (see the model's props).
 _LINK_NOTE: dict[Rel, str | None] = {
     Rel.APPLIED: "note",
@@ -38,18 +36,20 @@ _LINK_NOTE: dict[Rel, str | None] = {
 class Group:
     """Rows that one statement writes: ``key`` is the stakeholder kind (nodes of a kind-labelled
     target), the relationship type (relationships) or ""; ``props`` names the values that
-    follow the id (or start and end) in every row."""
+    follow the id (or start and end) in every row, ``dates`` those of them that are dates (sent
+    as ISO text)."""
 
     key: str
     props: tuple[str, ...]
-    rows: list[Row]
+    rows: list[WriteRow]
+    dates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Step:
-    """One write step: a kind's nodes or relationships, in groups of rows."""
+    """One write step: a table's nodes or relationships, in groups of rows."""
 
-    kind: str
+    table: str
     target: NodeTarget | RelTarget
     groups: list[Group]
 
@@ -74,12 +74,11 @@ def observation_id(project_id: str, outcome_id: str, day: date) -> str:
     return f"{project_id}|{outcome_id}|{day.isoformat()}"
 
 
-@cache
-def _prop_columns(kind: str) -> tuple[tuple[str, str, bool], ...]:
-    """Returns (column, property, is a date) of the columns of ``kind`` that are stored as is."""
+def _prop_columns(spec: TableSpec) -> tuple[tuple[str, str, bool], ...]:
+    """Returns (column, property, is a date) of the columns of a table that are stored as is."""
     return tuple(
         (c.name, c.prop, c.type is PropType.DATE)
-        for c in kind_spec(kind).columns
+        for c in spec.columns
         if c.prop is not None and c.name != "id"
     )
 
@@ -90,18 +89,19 @@ class _Layout:
 
     props: tuple[str, ...]
     columns: tuple[str, ...]
-    # Positions in ``columns`` that hold dates (sent as ISO text).
+    # Positions in ``columns`` that hold dates (sent as ISO text), and their properties.
     dates: tuple[int, ...]
+    date_props: frozenset[str]
 
 
-@cache
-def _layout(kind: str, present: frozenset[str]) -> _Layout:
-    chosen = [(n, p, d) for n, p, d in _prop_columns(kind) if n in present]
+def _layout(stored: tuple[tuple[str, str, bool], ...], present: frozenset[str]) -> _Layout:
+    chosen = [(n, p, d) for n, p, d in stored if n in present]
     return _Layout(tuple(p for _, p, _ in chosen), tuple(n for n, _, _ in chosen),
-                   tuple(i for i, (_, _, d) in enumerate(chosen) if d))
+                   tuple(i for i, (_, _, d) in enumerate(chosen) if d),
+                   frozenset(p for _, p, d in chosen if d))
 
 
-def _values(record: Record, layout: _Layout) -> Row:
+def _values(record: Record, layout: _Layout) -> WriteRow:
     values = record.values
     row = [values[name] for name in layout.columns]
     for i in layout.dates:
@@ -116,18 +116,20 @@ class _Groups:
     def __init__(self) -> None:
         self._groups: dict[tuple[str, tuple[str, ...]], Group] = {}
 
-    def add(self, key: str, props: tuple[str, ...], row: Row) -> None:
+    def add(self, key: str, props: tuple[str, ...], row: WriteRow,
+            dates: frozenset[str] = frozenset()) -> None:
         group = self._groups.get((key, props))
         if group is None:
-            group = self._groups[key, props] = Group(key, props, [])
+            group = self._groups[key, props] = Group(key, props, [], dates)
         group.rows.append(row)
 
     def all(self) -> list[Group]:
         return list(self._groups.values())
 
 
-def _layouts(kind: str) -> Callable[[Record], _Layout]:
-    """Returns the layout of a record of ``kind``, made once per record shape."""
+def _layouts(spec: TableSpec) -> Callable[[Record], _Layout]:
+    """Returns the layout of a record of a table, made once per record shape."""
+    stored = _prop_columns(spec)
     shapes: dict[tuple[str, ...], _Layout] = {}
 
     def layout_of(record: Record) -> _Layout:
@@ -135,23 +137,24 @@ def _layouts(kind: str) -> Callable[[Record], _Layout]:
         shape = tuple(record.values)
         layout = shapes.get(shape)
         if layout is None:
-            layout = shapes[shape] = _layout(kind, frozenset(shape))
+            layout = shapes[shape] = _layout(stored, frozenset(shape))
         return layout
 
     return layout_of
 
 
-def _node_groups(kind: str, records: list[Record], by_kind: bool) -> list[Group]:
+def _node_groups(spec: TableSpec, records: list[Record], by_kind: bool) -> list[Group]:
     groups = _Groups()
-    layout_of = _layouts(kind)
+    layout_of = _layouts(spec)
     for record in records:
         layout = layout_of(record)
         key = str(record.values["kind"]) if by_kind else ""
-        groups.add(key, layout.props, [record.values["id"], *_values(record, layout)])
+        groups.add(key, layout.props, [record.values["id"], *_values(record, layout)],
+                   layout.date_props)
     return groups.all()
 
 
-RelRow = tuple[str, tuple[str, ...], Row]
+RelRow = tuple[str, tuple[str, ...], WriteRow]
 
 
 def _membership(record: Record, layout: _Layout, kinds: dict[str, str]) -> RelRow:
@@ -183,6 +186,12 @@ def _tie(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
         props = (*props, "weight")
         row.append(DEFAULT_WEIGHT)
     return str(TIE_WORDS[v["type"]]), props, row
+
+
+# What a tie without a weight gets: the model's default.
+DEFAULT_WEIGHT: float = next(
+    p.default for p in rel_spec(Rel.INFLUENCES).props if p.name == "weight"
+) or 1.0
 
 
 def _participation(record: Record, layout: _Layout, _: dict[str, str]) -> RelRow:
@@ -218,12 +227,13 @@ _REL_ROWS: dict[str, Callable[[Record, _Layout, dict[str, str]], RelRow]] = {
 }
 
 
-def _rel_groups(kind: str, records: list[Record], kinds: dict[str, str]) -> list[Group]:
+def _rel_groups(spec: TableSpec, records: list[Record], kinds: dict[str, str]) -> list[Group]:
     groups = _Groups()
-    make = _REL_ROWS[kind]
-    layout_of = _layouts(kind)
+    make = _REL_ROWS[spec.name]
+    layout_of = _layouts(spec)
     for record in records:
-        groups.add(*make(record, layout_of(record), kinds))
+        layout = layout_of(record)
+        groups.add(*make(record, layout, kinds), layout.date_props)
     return groups.all()
 
 
@@ -242,26 +252,27 @@ _REL_TARGETS: dict[str, RelTarget] = {
 
 def plan(dataset: Dataset) -> list[Step]:
     """Returns the write steps of a checked dataset: all nodes first, then relationships, each
-    in the dependency order of the kinds."""
+    in the dependency order of the tables."""
     return list(plan_steps(dataset))
 
 
 def plan_steps(dataset: Dataset) -> Iterator[Step]:
     """Yields the steps of `plan` one by one, each built when it is asked for."""
-    for kind in LOAD_ORDER:
-        records = dataset.records.get(kind)
-        label = kind_spec(kind).label
-        if records and label is not None:
-            kind_labels = label is Label.STAKEHOLDER
-            yield Step(kind, NodeTarget(label, kind_labels=kind_labels),
-                       _node_groups(kind, records, kind_labels))
-    for kind in LOAD_ORDER:
-        records = dataset.records.get(kind)
+    specs: Tables = dataset.tables
+    for name in LOAD_ORDER:
+        records = dataset.records.get(name)
+        spec = specs.spec(name)
+        if records and spec.label is not None:
+            kind_labels = spec.label is Label.STAKEHOLDER
+            yield Step(name, NodeTarget(spec.label, kind_labels=kind_labels),
+                       _node_groups(spec, records, kind_labels))
+    for name in LOAD_ORDER:
+        records = dataset.records.get(name)
         if not records:
             continue
-        if kind == "activities":
+        if name == "activities":
             rows = [[r.values["id"], r.values["project_id"]] for r in records]
-            yield Step(kind, _REL_TARGETS[kind], [Group(str(Rel.FOR_PROJECT), (), rows)])
-        elif kind_spec(kind).label is None:
-            yield Step(kind, _REL_TARGETS[kind],
-                       _rel_groups(kind, records, dataset.stakeholder_kinds))
+            yield Step(name, _REL_TARGETS[name], [Group(str(Rel.FOR_PROJECT), (), rows)])
+        elif specs.spec(name).label is None:
+            yield Step(name, _REL_TARGETS[name],
+                       _rel_groups(specs.spec(name), records, dataset.stakeholder_kinds))

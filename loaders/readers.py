@@ -59,13 +59,13 @@ class CsvCells(Mapping[str, str]):
 
 @dataclass
 class RawTable:
-    """One file or sheet: its kind (file stem / sheet name / JSON key), columns and rows.
+    """One file or sheet: its table name (file stem / sheet name / JSON key), columns and rows.
 
     ``columns`` are lower-cased and stripped; ``problems`` holds what is wrong with the table as a
     whole (duplicate header, unreadable file).
     """
 
-    kind: str
+    name: str
     source: str
     columns: list[str]
     rows: list[RawRow] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""What a load did (or, in a dry run, would do): counts per kind."""
+"""What a load did (or, in a dry run, would do): counts per table."""
 
 from __future__ import annotations
 
@@ -31,16 +31,16 @@ class Counts:
 
 
 @dataclass
-class KindReport:
-    """One kind (file/sheet) of the load: rows read, nodes and relationships written."""
+class TableReport:
+    """One table (file/sheet) of the load: rows read, nodes and relationships written."""
 
-    kind: str
+    table: str
     rows: int = 0
     nodes: Counts = field(default_factory=Counts)
     relationships: Counts = field(default_factory=Counts)
 
     def as_dict(self) -> dict[str, Any]:
-        """Returns the report of this kind as a JSON-ready dict."""
+        """Returns the report of this table as a JSON-ready dict."""
         return {
             "rows": self.rows,
             "nodes": self.nodes.as_dict(),
@@ -50,36 +50,37 @@ class KindReport:
 
 @dataclass
 class LoadReport:
-    """The outcome of `load_paths`: per kind counts, in load order, and whether it was a dry run."""
+    """The outcome of `load_paths`: per table counts, in load order, and whether it was a dry
+    run."""
 
     dry_run: bool
-    kinds: dict[str, KindReport] = field(default_factory=dict)
+    tables: dict[str, TableReport] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
-    def kind(self, name: str) -> KindReport:
-        """Returns (creating if needed) the report of one kind."""
-        if name not in self.kinds:
-            self.kinds[name] = KindReport(name)
-        return self.kinds[name]
+    def table(self, name: str) -> TableReport:
+        """Returns (creating if needed) the report of one table."""
+        if name not in self.tables:
+            self.tables[name] = TableReport(name)
+        return self.tables[name]
 
     @property
     def rows_read(self) -> int:
         """Returns the number of data rows read over all files."""
-        return sum(k.rows for k in self.kinds.values())
+        return sum(k.rows for k in self.tables.values())
 
     @property
     def nodes(self) -> Counts:
-        """Returns the node counts summed over all kinds."""
+        """Returns the node counts summed over all tables."""
         total = Counts()
-        for k in self.kinds.values():
+        for k in self.tables.values():
             total.add(k.nodes)
         return total
 
     @property
     def relationships(self) -> Counts:
-        """Returns the relationship counts summed over all kinds."""
+        """Returns the relationship counts summed over all tables."""
         total = Counts()
-        for k in self.kinds.values():
+        for k in self.tables.values():
             total.add(k.relationships)
         return total
 
@@ -95,7 +96,7 @@ class LoadReport:
             "dry_run": self.dry_run,
             "files": self.files,
             "rows_read": self.rows_read,
-            "kinds": {name: k.as_dict() for name, k in self.kinds.items()},
+            "tables": {name: t.as_dict() for name, t in self.tables.items()},
             "totals": {
                 "nodes": self.nodes.as_dict(),
                 "relationships": self.relationships.as_dict(),

@@ -1,30 +1,32 @@
-"""Empty templates to fill in: one CSV per kind, or one workbook with a sheet per kind whose
-vocabulary columns offer drop-downs (data validation lists on a hidden ``vocab`` sheet)."""
+"""Empty templates to fill in: one CSV per table, or one workbook with a sheet per table whose
+vocabulary columns offer drop-downs (data validation lists on a hidden ``vocab`` sheet), for the
+tables of a model (declared columns and terms included)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from stakegraph.loaders.csvsafe import write_csv
-from stakegraph.loaders.kinds import LOAD_ORDER, Column, kind_spec
 from stakegraph.loaders.readers import VOCAB_SHEET
+from stakegraph.loaders.tables import Column, Tables
 from stakegraph.schema.model import Label
-from stakegraph.schema.vocabulary import ENTITY_SCHEMES, scheme, schemes
+from stakegraph.schema.vocabulary import ENTITY_SCHEMES, schemes
 
 WORKBOOK_NAME = "stakegraph.xlsx"
 # Rows of each sheet that carry the drop-downs (Excel's limit is 1,048,576).
 _VALIDATED_ROWS = 100_000
 
 
-def write_templates(directory: Path, *, xlsx: bool = False) -> list[Path]:
-    """Returns the files written: one header-only CSV per kind, or one workbook if ``xlsx``."""
+def write_templates(directory: Path, specs: Tables, *, xlsx: bool = False) -> list[Path]:
+    """Returns the files written for the tables ``specs``: one header-only CSV per table, or
+    one workbook if ``xlsx``."""
     directory.mkdir(parents=True, exist_ok=True)
     if xlsx:
-        return [_write_workbook(directory / WORKBOOK_NAME)]
+        return [_write_workbook(directory / WORKBOOK_NAME, specs)]
     written = []
-    for kind in LOAD_ORDER:
-        path = directory / f"{kind}.csv"
-        write_csv(path, kind_spec(kind).column_names, [])
+    for spec in specs.specs:
+        path = directory / f"{spec.name}.csv"
+        write_csv(path, spec.column_names, [])
         written.append(path)
     return written
 
@@ -34,17 +36,18 @@ def _entity_ids(label: Label) -> list[str]:
             for t in schemes()[name].terms]
 
 
-def _choices(kind: str, column: Column) -> tuple[list[str], bool] | None:
-    """Returns the drop-down values of a column and whether other values are refused."""
+def _choices(table: str, column: Column) -> tuple[list[str], bool] | None:
+    """Returns the drop-down values of a column and whether other values are refused (a list
+    of terms takes several, separated by ';', so it cannot be refused by the list)."""
     if column.choices:
         return list(column.choices), True
-    if column.scheme is not None:
-        return list(scheme(column.scheme).codes), True
-    if kind == "activity_links" and column.name == "target_id":
+    if column.vocabulary is not None:
+        return list(column.vocabulary.codes), not column.many
+    if table == "activity_links" and column.name == "target_id":
         # Shipped strategies/objectives/outcomes are offered; custom ids stay allowed.
         ids = _entity_ids(Label.STRATEGY) + _entity_ids(Label.OBJECTIVE)
         return ids + _entity_ids(Label.OUTCOME), False
-    if kind == "observations" and column.name == "outcome_id":
+    if table == "observations" and column.name == "outcome_id":
         return _entity_ids(Label.OUTCOME), False
     return None
 
@@ -55,7 +58,7 @@ def _letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def _write_workbook(path: Path) -> Path:
+def _write_workbook(path: Path, specs: Tables) -> Path:
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -64,16 +67,15 @@ def _write_workbook(path: Path) -> Path:
     book.remove(book.active)
     vocab = book.create_sheet(VOCAB_SHEET)
     vocab_columns: dict[tuple[str, ...], str] = {}
-    for kind in LOAD_ORDER:
-        spec = kind_spec(kind)
-        sheet = book.create_sheet(kind)
+    for spec in specs.specs:
+        sheet = book.create_sheet(spec.name)
         sheet.append(list(spec.column_names))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for position, column in enumerate(spec.columns, start=1):
             sheet.column_dimensions[_letter(position)].width = max(12, len(column.name) + 2)
-            found = _choices(kind, column)
+            found = _choices(spec.name, column)
             if found is None:
                 continue
             values, strict = found
@@ -89,6 +91,10 @@ def _write_workbook(path: Path) -> Path:
                 showErrorMessage=strict, errorStyle="stop",
                 error=f"Pick a value of {column.scheme or column.name} from the list.",
             )
+            if column.many:
+                validation.showInputMessage = True
+                validation.promptTitle = column.name
+                validation.prompt = f"One or more terms of {column.scheme}, separated by ';'."
             letter = _letter(position)
             validation.add(f"{letter}2:{letter}{_VALIDATED_ROWS}")
             sheet.add_data_validation(validation)

@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from stakegraph.loaders.cells import BLANK, BadCell, cell_parser, shown
-from stakegraph.loaders.kinds import KINDS, LINK_WORDS, KindSpec, kind_spec
 from stakegraph.loaders.problems import Problem
 from stakegraph.loaders.readers import CsvCells, RawTable
+from stakegraph.loaders.tables import LINK_WORDS, Tables, TableSpec
 from stakegraph.schema.model import Label
 from stakegraph.schema.vocabulary import ENTITY_SCHEMES, schemes
 
-_KIND_NAMES = tuple(k.name for k in KINDS)
 # Columns that `default_project` may fill in.
 _PROJECT_COLUMN = "project_id"
-_NODE_KIND_OF_LABEL: dict[Label, str] = {k.label: k.name for k in KINDS if k.label is not None}
 _LABEL_WORDS: dict[Label, str] = {
     Label.STAKEHOLDER: "stakeholder",
     Label.PROJECT: "project",
@@ -45,7 +43,7 @@ class Record:
     lacks are left alone in the graph, empty cells remove the property.
     """
 
-    kind: str
+    table: str
     source: str
     where: int | str
     values: dict[str, Any]
@@ -56,10 +54,12 @@ class Record:
 
 @dataclass
 class Dataset:
-    """Everything read and checked: records by kind, the sources, and all problems found."""
+    """Everything read and checked: records by table, the sources, and all problems found,
+    against the tables of one model."""
 
+    tables: Tables
     records: dict[str, list[Record]] = field(default_factory=dict)
-    # Rows with problems, by kind; their ids still count as defined by the files.
+    # Rows with problems, by table; their ids still count as defined by the files.
     rejected: dict[str, list[Record]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -67,18 +67,21 @@ class Dataset:
     stakeholder_kinds: dict[str, str] = field(default_factory=dict)
 
 
-def check_table(table: RawTable, default_project: str | None = None) -> list[Record]:
+def check_table(
+    table: RawTable, tables: Tables, default_project: str | None = None
+) -> list[Record]:
     """Returns the records of one table (rows with problems marked not valid); appends the
     problems to ``table.problems``."""
-    if table.kind not in _KIND_NAMES:
-        closest = difflib.get_close_matches(table.kind, _KIND_NAMES, n=1)
+    names = tables.names
+    if table.name not in names:
+        closest = difflib.get_close_matches(table.name, names, n=1)
         hint = f" (closest: {closest[0]})" if closest else ""
         table.problems.append(
-            Problem(table.source, None, None, table.kind,
-                    f"a file/sheet named after a kind: {', '.join(_KIND_NAMES)}{hint}")
+            Problem(table.source, None, None, table.name,
+                    f"a file/sheet named after a table: {', '.join(names)}{hint}")
         )
         return []
-    spec = kind_spec(table.kind)
+    spec = tables.spec(table.name)
     known = set(spec.column_names)
     for name in table.columns:
         if name not in known:
@@ -203,16 +206,28 @@ def _check_cells(table: RawTable, where: int | str, cells: Mapping[str, Any], pl
 _ABSENT = object()
 
 
-def _has_row_rules(spec: KindSpec) -> bool:
+def _has_row_rules(spec: TableSpec) -> bool:
     """Returns whether `_row_rules` checks anything for rows of ``spec``."""
     return spec.name in ("ties", "memberships", "activity_links") or spec.label in (
-        Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE)
+        Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE) or any(c.kinds for c in spec.columns)
+
+
+def kind_problem(spec: TableSpec, kind: str | None, values: dict[str, Any]
+                 ) -> tuple[str, str] | None:
+    """Returns (column, what was expected) for the first value of a column that only some kinds
+    of stakeholder have, given for a stakeholder of another ``kind``; None when all fit."""
+    for column in spec.columns:
+        if column.kinds and values.get(column.name) is not None and kind is not None and (
+                kind not in column.kinds):
+            allowed = " or ".join(str(k) for k in column.kinds)
+            return column.name, f"no value for a {kind} ({column.name} is for {allowed} only)"
+    return None
 
 
 _RESERVED_PREFIXES = tuple(f"{name}:" for name in schemes())
 
 
-def row_problem(spec: KindSpec, values: dict[str, Any]) -> tuple[str, str] | None:
+def row_problem(spec: TableSpec, values: dict[str, Any]) -> tuple[str, str] | None:
     """Returns (column, what was expected) for the first rule spanning cells of one row that
     ``values`` break, or None. The loaders and the API's mutations both apply it."""
     name = spec.name
@@ -235,10 +250,12 @@ def row_problem(spec: KindSpec, values: dict[str, Any]) -> tuple[str, str] | Non
                 "a custom id without a shipped vocabulary prefix (eric:, proctor_outcome:, "
                 "... already exist; link to them directly)",
             )
+    elif spec.label is Label.STAKEHOLDER:
+        return kind_problem(spec, values.get("kind"), values)
     return None
 
 
-def _row_rules(spec: KindSpec, table: RawTable, where: int | str, values: dict[str, Any]) -> bool:
+def _row_rules(spec: TableSpec, table: RawTable, where: int | str, values: dict[str, Any]) -> bool:
     """Applies the rules that span cells of one row; returns whether the row passed them."""
     broken = row_problem(spec, values)
     if broken is None:
@@ -265,17 +282,18 @@ def _position(record: Record) -> tuple[str, int]:
     return (record.source, row_number(record.where))
 
 
-def key_of(spec: KindSpec, values: dict[str, Any]) -> tuple[Any, ...]:
+def key_of(spec: TableSpec, values: dict[str, Any]) -> tuple[Any, ...]:
     """Returns the identity of a record within a load (id, or the relationship identity)."""
     return tuple(values.get(c) for c in spec.key)
 
 
 def check_duplicates(dataset: Dataset) -> None:
-    """Adds a problem for every record whose identity another record of its kind already has."""
-    for kind in {*dataset.records, *dataset.rejected}:
-        spec = kind_spec(kind)
-        rejected = dataset.rejected.get(kind, ())
-        records = [*dataset.records.get(kind, ()), *rejected]
+    """Adds a problem for every record whose identity another record of its table already
+    has."""
+    for name in {*dataset.records, *dataset.rejected}:
+        spec = dataset.tables.spec(name)
+        rejected = dataset.rejected.get(name, ())
+        records = [*dataset.records.get(name, ()), *rejected]
         # One table's records are in row order already; only a mix needs sorting, so that
         # the first of two duplicates is the one earlier in the files.
         if rejected or len({r.source for r in records}) > 1:
@@ -324,12 +342,12 @@ def undefined_references(dataset: Dataset, defined: dict[Label, set[str]]) -> li
     """Returns every reference the records make to a node id that ``defined`` (the ids the
     files give each label) does not hold."""
     found = []
-    for kind in {*dataset.records, *dataset.rejected}:
-        spec = kind_spec(kind)
+    for name in {*dataset.records, *dataset.rejected}:
+        spec = dataset.tables.spec(name)
         ref_columns = [(c.name, c.ref, defined[c.ref]) for c in spec.columns if c.ref is not None]
-        links = kind == "activity_links"
+        links = name == "activity_links"
         # Rows with other problems are checked too, so every problem is reported at once.
-        for record in (*dataset.records.get(kind, ()), *dataset.rejected.get(kind, ())):
+        for record in (*dataset.records.get(name, ()), *dataset.rejected.get(name, ())):
             values = record.values
             for name, label, ids in ref_columns:
                 value = values.get(name)
@@ -342,11 +360,16 @@ def undefined_references(dataset: Dataset, defined: dict[Label, set[str]]) -> li
     return found
 
 
+def _node_tables(tables: Tables) -> dict[Label, str]:
+    return {spec.label: spec.name for spec in tables.specs if spec.label is not None}
+
+
 def defined_ids(dataset: Dataset) -> dict[Label, set[str]]:
     """Returns the node ids each label gets from the files of this load."""
-    ids: dict[Label, set[str]] = {label: set() for label in _NODE_KIND_OF_LABEL}
-    for label, kind in _NODE_KIND_OF_LABEL.items():
-        for record in (*dataset.records.get(kind, ()), *dataset.rejected.get(kind, ())):
+    node_tables = _node_tables(dataset.tables)
+    ids: dict[Label, set[str]] = {label: set() for label in node_tables}
+    for label, name in node_tables.items():
+        for record in (*dataset.records.get(name, ()), *dataset.rejected.get(name, ())):
             if record.values.get("id") is not None:
                 ids[label].add(str(record.values["id"]))
     return ids
@@ -384,14 +407,14 @@ def check_references(dataset: Dataset, look_up: LookUp) -> None:
             continue
         dataset.problems.append(
             Problem(ref.record.source, ref.record.where, ref.column, ref.id,
-                    _missing_expected(ref.label, ref.id, defined[ref.label]))
+                    _missing_expected(ref.label, ref.id, defined[ref.label],
+                                      _node_tables(dataset.tables)[ref.label]))
         )
     _check_membership_kinds(dataset)
 
 
-def _missing_expected(label: Label, ident: str, defined: Iterable[str]) -> str:
+def _missing_expected(label: Label, ident: str, defined: Iterable[str], source: str) -> str:
     word = _LABEL_WORDS[label]
-    source = _NODE_KIND_OF_LABEL[label]
     candidates = list(defined)
     if label in (Label.STRATEGY, Label.OUTCOME, Label.OBJECTIVE):
         candidates += [

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from neo4j import ManagedTransaction, Record
-from stakegraph.loaders.cypher import (
+from stakegraph.loaders.plan import Group, Step, WriteRow
+from stakegraph.loaders.report import Counts
+from stakegraph.loaders.statements import (
     NodeTarget,
     RelTarget,
     node_merge_statement,
@@ -18,8 +20,6 @@ from stakegraph.loaders.cypher import (
     rel_statement,
     rel_write_statement,
 )
-from stakegraph.loaders.plan import Group, Row, Step
-from stakegraph.loaders.report import Counts
 from stakegraph.schema.errors import ErrorCode, StakegraphError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Kind, Rel
@@ -40,7 +40,7 @@ def _vanished(missing: int) -> EndpointsVanished:
     )
 
 
-def _compared(tx: ManagedTransaction, statement: str, rows: list[Row], write: bool
+def _compared(tx: ManagedTransaction, statement: str, rows: list[WriteRow], write: bool
               ) -> tuple[int, int]:
     """Returns (created, updated) of a compare-first statement."""
     record = tx.run(statement, rows=rows).single(strict=True)
@@ -50,7 +50,7 @@ def _compared(tx: ManagedTransaction, statement: str, rows: list[Row], write: bo
     return record["created"], record["updated"]
 
 
-def _run_counted(tx: ManagedTransaction, statement: str, rows: list[Row], is_nodes: bool
+def _run_counted(tx: ManagedTransaction, statement: str, rows: list[WriteRow], is_nodes: bool
                  ) -> tuple[int, Record]:
     """Returns (created, the record) of a statement that returns ``placed``; raises when rows
     could not be placed."""
@@ -62,7 +62,7 @@ def _run_counted(tx: ManagedTransaction, statement: str, rows: list[Row], is_nod
     return (counters.nodes_created if is_nodes else counters.relationships_created), record
 
 
-def _merged(tx: ManagedTransaction, statements: _MergeFirst, rows: list[Row], is_nodes: bool,
+def _merged(tx: ManagedTransaction, statements: _MergeFirst, rows: list[WriteRow], is_nodes: bool,
             expect_new: bool) -> tuple[int, int]:
     """Returns (created, updated) of a merge-first write: ``merge`` and, if some rows existed,
     ``update``; or, when rows are expected to exist already, ``update`` alone (it merges too)."""
@@ -86,24 +86,24 @@ class _MergeFirst:
 
 
 @cache
-def _statement(target: NodeTarget | RelTarget, key: str, props: tuple[str, ...], write: bool
-               ) -> _MergeFirst | str:
+def _statement(target: NodeTarget | RelTarget, key: str, props: tuple[str, ...],
+               dates: frozenset[str], write: bool) -> _MergeFirst | str:
     """Returns the merge-first statements of a group, or its compare-first statement (dry runs
     and exclusive relationships)."""
     if isinstance(target, NodeTarget):
         kind = Kind(key) if target.kind_labels else None
         if not write:
-            return node_statement(target, kind, props)
-        return _MergeFirst(node_merge_statement(target, kind, props),
-                           node_write_statement(target, kind, props))
+            return node_statement(target, kind, props, dates)
+        return _MergeFirst(node_merge_statement(target, kind, props, dates),
+                           node_write_statement(target, kind, props, dates))
     rel = Rel(key)
     if write and not target.exclusive:
-        return _MergeFirst(rel_merge_statement(target, rel, props),
-                           rel_write_statement(target, rel, props) if props else None)
-    return rel_statement(target, rel, props, write)
+        return _MergeFirst(rel_merge_statement(target, rel, props, dates),
+                           rel_write_statement(target, rel, props, dates) if props else None)
+    return rel_statement(target, rel, props, dates, write)
 
 
-class _Batch(list[Row]):
+class _Batch(list[WriteRow]):
     """The rows of one transaction. The driver formats the text of a debug log line for every
     query it sends, logging on or not, from the repr of its parameters: a few milliseconds per
     5,000 rows, a second or two of a large load. A batch's repr is therefore just its size."""
@@ -131,7 +131,7 @@ def run_step(
     done = 0
     with db.session() as session:
         for group in step.groups:
-            statement = _statement(step.target, group.key, group.props, write)
+            statement = _statement(step.target, group.key, group.props, group.dates, write)
             # A batch is expected to be new when the one before was: a first load runs the
             # merge alone, a re-load (whose rows all exist) the update alone.
             expect_new = True
@@ -147,5 +147,5 @@ def run_step(
                 counts.add(Counts(created, updated, len(batch) - created - updated))
                 done += len(batch)
                 if progress is not None:
-                    progress(step.kind, done, total)
+                    progress(step.table, done, total)
     return counts

@@ -1,14 +1,17 @@
-"""Writes the schema into a database: constraints, indexes and the vocabulary terms as nodes."""
+"""Writes the schema into a database: constraints, indexes and the vocabulary terms as nodes
+(the shipped ones and those an organisation declared)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from stakegraph.schema.combined import Model
 from stakegraph.schema.constraints import schema_items
+from stakegraph.schema.declared import read_model
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
-from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme, schemes
+from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ def _term_rows(scheme: Scheme) -> list[dict[str, Any]]:
             "definition": t.definition,
             "order": t.order,
             "source": scheme.title,
+            "origin": t.origin,
         }
         for key, value in t.extra.items():
             if isinstance(value, str | int | float | bool):
@@ -62,13 +66,14 @@ MERGE (c)-[:{Rel.BROADER}]->(b)
 """
 
 
-def apply_schema(db: GraphDB) -> ApplyReport:
-    """Returns what was ensured after creating constraints, indexes and vocabulary nodes."""
+def apply_schema(db: GraphDB, model: Model | None = None) -> ApplyReport:
+    """Returns what was ensured after creating constraints, indexes and the vocabulary nodes of
+    ``model`` (default: the model in force in the graph, declared terms included)."""
     with db.session() as session:
         for item in schema_items():
             session.run(item.statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
-    all_schemes = schemes()
+    all_schemes = (model or read_model(db)).schemes
     with db.session() as session:
         for scheme in all_schemes.values():
             rows = _term_rows(scheme)

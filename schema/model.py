@@ -1,11 +1,16 @@
-"""The graph model in code: every node label, relationship type and property stakegraph writes.
+"""The shipped graph model in code: every node label, relationship type and property stakegraph
+writes, with the documentation every layer shows for them.
 
 Everything that builds Cypher takes labels and relationship types from here, never from user
-input, so this module is also the whitelist.
+input, so this module is also the whitelist. The loader's columns, the GraphQL types, inputs and
+filters, the exports and the docs are derived from these declarations (plus an organisation's
+declared extensions, `stakegraph.schema.extensions`, combined in `stakegraph.schema.combined`):
+adding a property here is the one change a new shipped property needs.
 """
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,6 +30,8 @@ class Label(StrEnum):
     CONCEPT = "Concept"
     AUDIT = "AuditEvent"
     ANALYTICS_RUN = "AnalyticsRun"
+    # The declared extensions of the model, one node per version (see schema/extensions.py).
+    MODEL_EXTENSION = "ModelExtension"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
 
@@ -85,7 +92,14 @@ class PropType(StrEnum):
 @dataclass(frozen=True)
 class Prop:
     """One property: its type, whether it must be present, whether it is personal data, and the
-    vocabulary scheme its values must come from (if any)."""
+    vocabulary scheme its values must come from (if any).
+
+    ``many``: a list of values (of ``scheme``'s terms). ``kinds``: on a stakeholder, only these
+    kinds have it (empty: all). ``enum``: the closed set of values (its members' values).
+    ``default``: what an absent value reads as. ``custom``: declared by an organisation, not
+    shipped. ``filterable``: lists can be filtered on it (equality for terms, booleans and
+    text; ranges for numbers and dates); personal data never is.
+    """
 
     name: str
     type: PropType = PropType.STRING
@@ -95,6 +109,23 @@ class Prop:
     minimum: float | None = None
     maximum: float | None = None
     doc: str = ""
+    many: bool = False
+    kinds: tuple[Kind, ...] = ()
+    enum: builtins.type[StrEnum] | None = None
+    default: float | None = None
+    custom: bool = False
+    filterable: bool | None = None
+
+    def can_filter(self) -> bool:
+        """Returns whether lists can be filtered on this property: never personal data, ids
+        or names (lists have their own id and name-search filters); as declared where said;
+        otherwise terms, closed sets, booleans, numbers and dates."""
+        if self.personal or self.name in ("id", "name"):
+            return False
+        if self.filterable is not None:
+            return self.filterable
+        return (self.scheme is not None or self.enum is not None
+                or self.type is not PropType.STRING)
 
 
 @dataclass(frozen=True)
@@ -138,8 +169,10 @@ SCALE_MAX = 10
 # Interest and impact are scored 1..10; a score above the midpoint counts as "high".
 HIGH_THRESHOLD = 6
 
-_ID = Prop("id", required=True, doc="stable identifier, unique per label")
-_NAME = Prop("name", required=True, doc="display name")
+_ID = Prop("id", required=True, doc="Stable identifier, unique per label.")
+_NAME = Prop("name", required=True, doc="Display name.")
+_DEFINITION = Prop("definition", doc="What it means, in a sentence or two.")
+_SOURCE = Prop("source", doc="Where it comes from: the vocabulary's title, or 'custom'.")
 
 NODES: tuple[NodeSpec, ...] = (
     NodeSpec(
@@ -148,15 +181,16 @@ NODES: tuple[NodeSpec, ...] = (
         (
             _ID,
             _NAME,
-            Prop("kind", required=True, doc="person, group or organisation"),
-            Prop("sector", scheme="sector"),
-            Prop("societal", PropType.BOOLEAN, doc="patients, public or carers"),
-            Prop("seldom_heard", PropType.BOOLEAN, doc="belongs to a seldom-heard group"),
-            Prop("country"),
-            Prop("role", scheme="cfir_role", doc="role in the implementation (CFIR 2.0)"),
-            Prop("email", personal=True),
-            Prop("phone", personal=True),
-            Prop("notes", personal=True, doc="free text about the stakeholder"),
+            Prop("kind", required=True, enum=Kind, doc="Person, group or organisation."),
+            Prop("sector", scheme="sector", doc="Code of the `sector` vocabulary."),
+            Prop("societal", PropType.BOOLEAN, doc="Patients, public or carers."),
+            Prop("seldom_heard", PropType.BOOLEAN, doc="Belongs to a seldom-heard group."),
+            Prop("country", filterable=True, doc="The country it is based in."),
+            Prop("role", scheme="cfir_role",
+                 doc="Role in the implementation: code of `cfir_role` (CFIR 2.0)."),
+            Prop("email", personal=True, doc="Email address (personal data)."),
+            Prop("phone", personal=True, doc="Telephone number (personal data)."),
+            Prop("notes", personal=True, doc="Free text about the stakeholder (personal data)."),
         ),
         extra_labels=(Label.PERSON, Label.GROUP, Label.ORGANISATION),
     ),
@@ -166,15 +200,19 @@ NODES: tuple[NodeSpec, ...] = (
         (
             _ID,
             _NAME,
-            Prop("description"),
-            Prop("stage", scheme="lifecycle_stage", doc="current life-cycle stage"),
-            Prop("phase", scheme="implementation_phase", doc="current implementation phase"),
-            Prop("start_date", PropType.DATE),
-            Prop("end_date", PropType.DATE),
-            Prop("next_review", PropType.DATE, doc="next stakeholder-map review"),
-            Prop("engagement_strategy", PropType.BOOLEAN, doc="has a written engagement strategy"),
-            Prop("inclusion_strategy", PropType.BOOLEAN, doc="has an inclusion strategy"),
-            Prop("coproduction_strategy", PropType.BOOLEAN, doc="has a co-production strategy"),
+            Prop("description", doc="What the project is about."),
+            Prop("stage", scheme="lifecycle_stage",
+                 doc="Current life-cycle stage: code of `lifecycle_stage`."),
+            Prop("phase", scheme="implementation_phase",
+                 doc="Current implementation phase: code of `implementation_phase`."),
+            Prop("start_date", PropType.DATE, doc="When the project started."),
+            Prop("end_date", PropType.DATE, doc="When the project ends or ended."),
+            Prop("next_review", PropType.DATE, doc="Next review of the stakeholder map."),
+            Prop("engagement_strategy", PropType.BOOLEAN,
+                 doc="Has a written engagement strategy."),
+            Prop("inclusion_strategy", PropType.BOOLEAN, doc="Has an inclusion strategy."),
+            Prop("coproduction_strategy", PropType.BOOLEAN,
+                 doc="Has a co-production strategy."),
         ),
     ),
     NodeSpec(
@@ -183,53 +221,64 @@ NODES: tuple[NodeSpec, ...] = (
         (
             _ID,
             _NAME,
-            Prop("type", required=True, scheme="activity_type"),
-            Prop("date", PropType.DATE, required=True),
-            Prop("mode", scheme="engagement_mode"),
-            Prop("duration_minutes", PropType.INTEGER, minimum=0, maximum=100_000),
-            Prop("stage", scheme="lifecycle_stage", required=True),
-            Prop("level", scheme="spectrum_level", required=True),
-            Prop("notes"),
+            Prop("type", required=True, scheme="activity_type",
+                 doc="What kind of activity: code of `activity_type`."),
+            Prop("date", PropType.DATE, required=True, doc="When it took place."),
+            Prop("mode", scheme="engagement_mode",
+                 doc="How it took place: code of `engagement_mode`."),
+            Prop("duration_minutes", PropType.INTEGER, minimum=0, maximum=100_000,
+                 doc="How long it lasted, in minutes."),
+            Prop("stage", scheme="lifecycle_stage", required=True,
+                 doc="The project's life-cycle stage at the time: code of `lifecycle_stage`."),
+            Prop("level", scheme="spectrum_level", required=True,
+                 doc="The deepest level of the spectrum it reached: code of `spectrum_level`."),
+            Prop("notes", doc="Free text about the activity."),
         ),
     ),
     NodeSpec(
         Label.STRATEGY,
         "An implementation strategy: the ERIC compilation ships as vocabulary; custom allowed.",
-        (_ID, _NAME, Prop("cluster", scheme="eric_cluster"), Prop("definition"), Prop("source")),
+        (_ID, _NAME,
+         Prop("cluster", scheme="eric_cluster", doc="ERIC cluster: code of `eric_cluster`."),
+         _DEFINITION, _SOURCE),
     ),
     NodeSpec(
         Label.OUTCOME,
         "An implementation or engagement outcome (Proctor's eight and I-STEM ship; custom too).",
-        (_ID, _NAME, Prop("definition"), Prop("source")),
+        (_ID, _NAME, _DEFINITION, _SOURCE),
     ),
     NodeSpec(
         Label.OBJECTIVE,
         "An engagement objective (I-STEM ships; custom allowed).",
-        (_ID, _NAME, Prop("definition"), Prop("source")),
+        (_ID, _NAME, _DEFINITION, _SOURCE),
     ),
     NodeSpec(
         Label.CONCEPT,
-        "A term of a shipped vocabulary (SKOS-like): id is 'scheme:code'.",
+        "A term of a vocabulary (SKOS-like): id is 'scheme:code'.",
         (
             _ID,
-            Prop("scheme", required=True),
-            Prop("code", required=True),
-            Prop("name", required=True),
-            Prop("definition"),
-            Prop("order", PropType.INTEGER),
+            Prop("scheme", required=True, filterable=True, doc="The vocabulary it belongs to."),
+            Prop("code", required=True, doc="Its code in the vocabulary."),
+            Prop("name", required=True, doc="Its label."),
+            _DEFINITION,
+            Prop("order", PropType.INTEGER, filterable=False,
+                 doc="Its place in the vocabulary's order."),
+            Prop("source", doc="The vocabulary's title."),
+            Prop("origin", filterable=True,
+                 doc="shipped (with stakegraph) or declared (by this organisation)."),
         ),
     ),
     NodeSpec(
         Label.AUDIT,
-        "A record of a personal-data export or erasure: who, when, what.",
+        "A record of a personal-data export or erasure, or of a model change: who, when, what.",
         (
             _ID,
-            Prop("action", required=True),
-            Prop("subject", required=True),
-            Prop("actor"),
-            Prop("at", PropType.DATE),
-            Prop("via", doc="cli or api"),
-            Prop("summary", doc="what was exported or erased: counts and property names"),
+            Prop("action", required=True, doc="export, erase or model-change."),
+            Prop("subject", required=True, doc="Whom or what it concerns (an id)."),
+            Prop("actor", doc="Who did it."),
+            Prop("at", PropType.DATE, doc="When."),
+            Prop("via", doc="cli or api."),
+            Prop("summary", doc="What was exported, erased or changed: counts and names."),
         ),
         name_indexed=False,
     ),
@@ -238,23 +287,38 @@ NODES: tuple[NodeSpec, ...] = (
         "One run of a network metric (`stakegraph analyse --write`): when, how, with which "
         "parameters; its SCORED relationships keep every stakeholder's value from that run.",
         (
-            Prop("id", required=True, doc="derived: scope/metric/timestamp"),
+            Prop("id", required=True, doc="Derived: scope/metric/timestamp."),
             Prop("metric", required=True, doc="pagerank, betweenness, degree, ..."),
-            Prop("computed_at", required=True, doc="UTC timestamp, ISO 8601"),
-            Prop("method", required=True, doc="engine and algorithm, e.g. igraph PRPACK"),
-            Prop("params_json", required=True, doc="scope, tie types, weighting, parameters"),
-            Prop("nodes", PropType.INTEGER, doc="stakeholders in the projection"),
-            Prop("edges", PropType.INTEGER, doc="arcs in the projection"),
-            Prop("complete", PropType.BOOLEAN, doc="false until every score is written"),
+            Prop("computed_at", required=True, doc="UTC timestamp, ISO 8601."),
+            Prop("method", required=True, doc="Engine and algorithm, e.g. igraph PRPACK."),
+            Prop("params_json", required=True, doc="Scope, tie types, weighting, parameters."),
+            Prop("nodes", PropType.INTEGER, doc="Stakeholders in the projection."),
+            Prop("edges", PropType.INTEGER, doc="Arcs in the projection."),
+            Prop("complete", PropType.BOOLEAN, doc="False until every score is written."),
+        ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.MODEL_EXTENSION,
+        "One version of an organisation's declared extensions of the model (custom "
+        "properties and terms); the highest version is the one in force.",
+        (
+            Prop("id", required=True, doc="'v' and the version number."),
+            Prop("version", PropType.INTEGER, required=True, doc="1, 2, 3... in order."),
+            Prop("declaration", required=True, doc="The declaration, as canonical JSON."),
+            Prop("sha256", required=True, doc="Hash of the declaration."),
+            Prop("applied_at", required=True, doc="UTC timestamp, ISO 8601."),
+            Prop("applied_by", doc="Who applied it."),
         ),
         name_indexed=False,
     ),
 )
 
 _TIE_PROPS = (
-    Prop("weight", PropType.FLOAT, minimum=0.0, maximum=1_000_000.0, doc="strength, default 1"),
-    Prop("date", PropType.DATE, doc="when the tie was observed"),
-    Prop("evidence", doc="how we know"),
+    Prop("weight", PropType.FLOAT, minimum=0.0, maximum=1_000_000.0, default=1.0,
+         doc="Strength of the tie (above 0; 1 when not given)."),
+    Prop("date", PropType.DATE, doc="When the tie was observed."),
+    Prop("evidence", doc="How we know."),
 )
 
 RELATIONSHIPS: tuple[RelSpec, ...] = (
@@ -263,7 +327,8 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.PERSON,
         Label.STAKEHOLDER,
         "A person belongs to a group or an organisation.",
-        (Prop("role"), Prop("since", PropType.DATE)),
+        (Prop("role", doc="The person's role there."),
+         Prop("since", PropType.DATE, doc="Since when.")),
     ),
     RelSpec(
         Rel.PART_OF,
@@ -277,25 +342,30 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.PROJECT,
         "A dated assessment of a stakeholder's stake in a project; history is kept, latest wins.",
         (
-            Prop("id", required=True, doc="derived: stakeholder|project|date|assessor"),
-            Prop("date", PropType.DATE, required=True),
-            Prop("assessor", required=True, doc="who or which method made the judgement"),
-            Prop("method", doc="how: workshop, interview, desk review, ..."),
-            Prop("category", scheme="nine_cs", doc="the 9 C category"),
-            Prop("interest", PropType.INTEGER, required=True, minimum=SCALE_MIN, maximum=SCALE_MAX),
-            Prop("impact", PropType.INTEGER, required=True, minimum=SCALE_MIN, maximum=SCALE_MAX),
-            Prop("influence", PropType.INTEGER, minimum=SCALE_MIN, maximum=SCALE_MAX),
-            Prop("quadrant", scheme="quadrant", doc="derived from interest and impact on write"),
-            Prop("attitude", scheme="attitude", doc="current attitude"),
-            Prop("desired_attitude", scheme="attitude"),
+            Prop("id", required=True, doc="Derived: stakeholder|project|date|assessor."),
+            Prop("date", PropType.DATE, required=True, doc="When the judgement was made."),
+            Prop("assessor", required=True, doc="Who or which method made the judgement."),
+            Prop("method", doc="How: workshop, interview, desk review, ..."),
+            Prop("category", scheme="nine_cs", doc="The 9 C category: code of `nine_cs`."),
+            Prop("interest", PropType.INTEGER, required=True, minimum=SCALE_MIN,
+                 maximum=SCALE_MAX, doc="Interest in the project, 1 to 10."),
+            Prop("impact", PropType.INTEGER, required=True, minimum=SCALE_MIN,
+                 maximum=SCALE_MAX, doc="How much the project affects them, 1 to 10."),
+            Prop("influence", PropType.INTEGER, minimum=SCALE_MIN, maximum=SCALE_MAX,
+                 doc="Influence over the project, 1 to 10."),
+            Prop("quadrant", scheme="quadrant",
+                 doc="q1..q4, derived from interest and impact when written."),
+            Prop("attitude", scheme="attitude", doc="Current attitude: code of `attitude`."),
+            Prop("desired_attitude", scheme="attitude",
+                 doc="The attitude the project works towards: code of `attitude`."),
             Prop(
                 "contact_every_days",
                 PropType.INTEGER,
                 minimum=1,
                 maximum=3650,
-                doc="planned contact frequency",
+                doc="Planned contact frequency, in days.",
             ),
-            Prop("note"),
+            Prop("note", doc="Free text about the judgement."),
         ),
         identity=("id",),
         history=True,
@@ -327,7 +397,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.STAKEHOLDER,
         Label.ACTIVITY,
         "A stakeholder took part in an activity.",
-        (Prop("role"),),
+        (Prop("role", doc="Their part in it."),),
     ),
     RelSpec(Rel.FOR_PROJECT, Label.ACTIVITY, Label.PROJECT, "The project an activity belongs to."),
     RelSpec(
@@ -335,7 +405,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.ACTIVITY,
         Label.STRATEGY,
         "An activity applied an implementation strategy.",
-        (Prop("note"),),
+        (Prop("note", doc="How the strategy was applied."),),
     ),
     RelSpec(
         Rel.PURSUED, Label.ACTIVITY, Label.OBJECTIVE, "An activity pursued an engagement objective."
@@ -345,7 +415,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.ACTIVITY,
         Label.OUTCOME,
         "An activity contributed to an outcome.",
-        (Prop("evidence"),),
+        (Prop("evidence", doc="How we know it contributed."),),
     ),
     RelSpec(
         Rel.OBSERVED,
@@ -353,10 +423,11 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.OUTCOME,
         "An outcome observed for a project at a date, with a value; history is kept.",
         (
-            Prop("id", required=True, doc="derived: project|outcome|date"),
-            Prop("date", PropType.DATE, required=True),
-            Prop("value", PropType.FLOAT, required=True, minimum=-1e9, maximum=1e9),
-            Prop("evidence"),
+            Prop("id", required=True, doc="Derived: project|outcome|date."),
+            Prop("date", PropType.DATE, required=True, doc="When it was observed."),
+            Prop("value", PropType.FLOAT, required=True, minimum=-1e9, maximum=1e9,
+                 doc="The observed value."),
+            Prop("evidence", doc="Where the value comes from."),
         ),
         identity=("id",),
         history=True,

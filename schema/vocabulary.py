@@ -1,5 +1,10 @@
 """The shipped vocabularies (9 Cs, quadrants, spectrum levels, ERIC, Proctor, I-STEM, ...),
-read from the JSON files in ``vocabularies/``."""
+read from the JSON files in ``vocabularies/``, and the `Scheme` and `Term` types that the
+declared extensions (`stakegraph.schema.extensions`) add to.
+
+A scheme that defines the method (the 9 Cs, the quadrants, the spectrum, the life-cycle, ERIC,
+Proctor...) is closed; the ones marked ``"open": true`` (sector, activity type, CFIR role,
+engagement mode) take an organisation's own terms. Shipped terms are never removed."""
 
 from __future__ import annotations
 
@@ -24,9 +29,14 @@ ENTITY_SCHEMES: dict[str, Label] = {
 }
 
 
+SHIPPED = "shipped"
+DECLARED = "declared"
+
+
 @dataclass(frozen=True)
 class Term:
-    """One term of a scheme."""
+    """One term of a scheme; ``origin`` says whether it ships with stakegraph or an
+    organisation declared it."""
 
     scheme: str
     code: str
@@ -35,6 +45,7 @@ class Term:
     order: int
     broader: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    origin: str = SHIPPED
 
     @property
     def id(self) -> str:
@@ -52,6 +63,8 @@ class Scheme:
     ordered: bool
     sources: tuple[str, ...]
     terms: tuple[Term, ...]
+    open: bool = False
+    origin: str = SHIPPED
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -114,6 +127,7 @@ def _read_scheme(path: Path) -> Scheme:
         ordered=bool(data.get("ordered", False)),
         sources=tuple(data.get("sources", ())),
         terms=tuple(terms),
+        open=bool(data.get("open", False)),
     )
 
 
@@ -126,3 +140,14 @@ def schemes() -> dict[str, Scheme]:
 def scheme(name: str) -> Scheme:
     """Returns one shipped scheme."""
     return schemes()[name]
+
+
+def with_terms(base: Scheme, added: tuple[Term, ...]) -> Scheme:
+    """Returns ``base`` with ``added`` after its own terms (numbered on from its last)."""
+    start = max((t.order for t in base.terms), default=0)
+    numbered = tuple(
+        Term(base.name, t.code, t.label, t.definition, start + i, None, origin=DECLARED)
+        for i, t in enumerate(added, start=1)
+    )
+    return Scheme(base.name, base.title, base.description, base.ordered, base.sources,
+                  base.terms + numbered, base.open, base.origin)

@@ -15,6 +15,8 @@ from stakegraph.queries.privacy.steps import (
     erase_steps,
     export_steps,
 )
+from stakegraph.schema.combined import Model
+from stakegraph.schema.declared import read_model
 from stakegraph.schema.graphdb import GraphDB
 
 
@@ -36,20 +38,21 @@ def _write(db: GraphDB, make: Callable[[], Steps]) -> Any:
         return session.execute_write(run_steps, make)
 
 
-def export_person(db: GraphDB, ident: str, actor: str,
-                  via: str = "cli") -> dict[str, Any]:
+def export_person(db: GraphDB, ident: str, actor: str, via: str = "cli",
+                  model: Model | None = None) -> dict[str, Any]:
     """Returns everything held on the person ``ident`` as a JSON-ready document, after
     recording the export in the audit trail."""
-    document: dict[str, Any] = _write(
-        db, lambda: export_steps(ident, actor, via)
-    )
+    chosen = model or read_model(db)
+    document: dict[str, Any] = _write(db, lambda: export_steps(ident, actor, via, chosen))
     return document
 
 
-def erase_person(db: GraphDB, ident: str, actor: str,
-                 via: str = "cli") -> Erasure:
-    """Returns what erasing the person ``ident``'s personal data did (audit event included)."""
-    erasure: Erasure = _write(db, lambda: erase_steps(ident, actor, via))
+def erase_person(db: GraphDB, ident: str, actor: str, via: str = "cli",
+                 model: Model | None = None) -> Erasure:
+    """Returns what erasing the person ``ident``'s personal data did (audit event included):
+    the personal properties of ``model`` (default: the model in force in the graph)."""
+    chosen = model or read_model(db)
+    erasure: Erasure = _write(db, lambda: erase_steps(ident, actor, via, chosen))
     return erasure
 
 

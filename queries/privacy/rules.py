@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from stakegraph.schema.model import TIE_TYPES, Label, Rel, personal_properties
+from stakegraph.schema.combined import Model
+from stakegraph.schema.model import TIE_TYPES, Label, Rel
 
 PSEUDONYM_PREFIX = "Erased person "
 
@@ -19,9 +20,24 @@ FREE_TEXT: dict[Rel, tuple[str, ...]] = {
 }
 
 
-def personal_stakeholder_properties() -> tuple[str, ...]:
-    """Returns the stakeholder properties the model marks as personal data."""
-    return personal_properties()[Label.STAKEHOLDER]
+def personal_stakeholder_properties(model: Model) -> tuple[str, ...]:
+    """Returns the stakeholder properties ``model`` marks as personal data (declared ones
+    included)."""
+    return model.personal(Label.STAKEHOLDER)
+
+
+def tie_text(model: Model) -> tuple[str, ...]:
+    """Returns what an erasure removes from a person's ties: the free text, and the tie
+    properties ``model`` marks as personal."""
+    personal = {name for tie in TIE_TYPES for name in model.personal(tie)}
+    return TIE_FREE_TEXT + tuple(sorted(personal - set(TIE_FREE_TEXT)))
+
+
+def assessment_text(model: Model) -> tuple[str, ...]:
+    """Returns what an erasure removes from a person's assessments: the free text, and the
+    assessment properties ``model`` marks as personal."""
+    personal = set(model.personal(Rel.ASSESSED)) - set(ASSESSMENT_FREE_TEXT)
+    return ASSESSMENT_FREE_TEXT + tuple(sorted(personal))
 
 
 def pseudonym(ident: str) -> str:

@@ -12,12 +12,13 @@ from typing import Any
 from stakegraph.queries.library import bind, get_query, jsonable, native
 from stakegraph.queries.privacy.errors import NotAPersonError, UnknownPersonError
 from stakegraph.queries.privacy.rules import (
-    ASSESSMENT_FREE_TEXT,
-    TIE_FREE_TEXT,
+    assessment_text,
     audit_id,
     personal_stakeholder_properties,
     pseudonym,
+    tie_text,
 )
+from stakegraph.schema.combined import Model
 
 Row = dict[str, Any]
 EXPORT_FORMAT = "stakegraph-person-export/1"
@@ -112,10 +113,10 @@ def export_document(row: Row, subject: str, at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def export_summary(document: Mapping[str, Any]) -> str:
+def export_summary(document: Mapping[str, Any], model: Model) -> str:
     """Returns what an export held, as counts and property names (never their values)."""
     props = document["person"]["properties"]
-    personal = [p for p in personal_stakeholder_properties() if p in props]
+    personal = [p for p in personal_stakeholder_properties(model) if p in props]
     counts = ", ".join(f"{len(document[s])} {s.replace('_', ' ')}" for s in _SECTIONS)
     shown = ", ".join(personal) or "none"
     return f"exported {len(props)} properties (personal: {shown}); {counts}"
@@ -134,19 +135,20 @@ def erase_summary(row: Row) -> str:
     )
 
 
-def export_steps(ident: str, actor: str, via: str) -> Steps:
+def export_steps(ident: str, actor: str, via: str, model: Model) -> Steps:
     """Yields the statements of a person export; returns the export document. The audit event
     is written in the same transaction, so no export leaves without its record."""
     _check_person((yield statement("privacy_subject", {"id": ident})), ident)
     rows = yield statement("privacy_person_export", {"id": ident})
     at = _now()
     document = export_document(rows[0], ident, at)
-    yield _record("export", ident, actor, via, at, export_summary(document))
+    yield _record("export", ident, actor, via, at, export_summary(document, model))
     return document
 
 
-def erase_steps(ident: str, actor: str, via: str) -> Steps:
-    """Yields the statements of an erasure; returns the Erasure (with its audit event)."""
+def erase_steps(ident: str, actor: str, via: str, model: Model) -> Steps:
+    """Yields the statements of an erasure of what ``model`` marks as personal; returns the
+    Erasure (with its audit event)."""
     _check_person((yield statement("privacy_subject", {"id": ident})), ident)
     name = pseudonym(ident)
     rows = yield statement(
@@ -154,9 +156,9 @@ def erase_steps(ident: str, actor: str, via: str) -> Steps:
         {
             "id": ident,
             "pseudonym": name,
-            "personal": list(personal_stakeholder_properties()),
-            "tie_text": list(TIE_FREE_TEXT),
-            "assessment_text": list(ASSESSMENT_FREE_TEXT),
+            "personal": list(personal_stakeholder_properties(model)),
+            "tie_text": list(tie_text(model)),
+            "assessment_text": list(assessment_text(model)),
         },
     )
     row = rows[0]

@@ -43,10 +43,10 @@ def demo() -> None:
 
 
 def _report_table(report: LoadReport) -> Table:
-    table = Table("kind", "rows", "nodes created / updated / unchanged",
+    table = Table("table", "rows", "nodes created / updated / unchanged",
                   "relationships created / updated / unchanged", title="stakegraph demo")
-    for name, kind in report.kinds.items():
-        table.add_row(name, str(kind.rows), _counts(kind.nodes), _counts(kind.relationships))
+    for name, part in report.tables.items():
+        table.add_row(name, str(part.rows), _counts(part.nodes), _counts(part.relationships))
     table.add_row("total", str(report.rows_read), _counts(report.nodes),
                   _counts(report.relationships), style="bold")
     return table

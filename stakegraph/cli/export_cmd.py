@@ -26,7 +26,8 @@ def export(
                                   "with this (e.g. demo-)."),
     include_personal: bool = typer.Option(False, "--include-personal",
                                           help="Also write personal data (email, phone, "
-                                          "notes); left out by default."),
+                                          "notes, and declared personal properties); left "
+                                          "out by default."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file, or write "
                                "into a non-empty folder."),
     browser: bool = typer.Option(False, "--browser", help="Instead of data, write the Neo4j "
@@ -47,10 +48,14 @@ def export(
     if project is not None and id_prefix:
         raise StakegraphError("--id-prefix applies to whole-graph exports; drop it or --project",
                               code=ErrorCode.USAGE)
+    from stakegraph.loaders.tables import tables
+    from stakegraph.schema.declared import read_model
+
     check_target(fmt, out, force)
     with graph_db() as db:
-        graph = read_subgraph(db, project, include_personal, prefix=id_prefix)
-    written = write_export(graph, fmt, out, include_personal, force=force)
+        model = read_model(db)
+        graph = read_subgraph(db, project, include_personal, prefix=id_prefix, model=model)
+    written = write_export(graph, tables(model), fmt, out, include_personal, force=force)
     counts = ", ".join(f"{n} {label}" for label, n in sorted(label_counts(graph).items()))
     console.print(f"Wrote {len(written)} file(s) to {out}: {counts or 'no nodes'}, "
                   f"{len(graph.rels)} relationships"

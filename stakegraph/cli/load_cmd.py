@@ -18,8 +18,17 @@ from rich.progress import (
 from rich.table import Table
 
 from stakegraph.cli.console import console, err_console, graph_db
-from stakegraph.loaders import LoadReport, Problem, ValidationFailed, load_paths, write_templates
+from stakegraph.loaders import (
+    LoadReport,
+    Problem,
+    ValidationFailed,
+    load_paths,
+    tables,
+    write_templates,
+)
 from stakegraph.loaders.load import DEFAULT_BATCH_SIZE
+from stakegraph.schema.combined import Model
+from stakegraph.schema.declared import read_model
 from stakegraph.schema.graphdb import GraphDB
 
 # A progress bar is worth showing only when there is enough to wait for.
@@ -38,13 +47,13 @@ def problems_table(problems: list[Problem], limit: int = _TABLE_AT_MOST) -> Tabl
 
 
 def summary_table(report: LoadReport) -> Table:
-    """Returns the per-kind table of rows, nodes and relationships created/updated/unchanged."""
+    """Returns the per-table table of rows, nodes and relationships created/updated/unchanged."""
     verb = "would be " if report.dry_run else ""
-    table = Table("kind", "rows", f"{verb}created", f"{verb}updated", "unchanged",
+    table = Table("table", "rows", f"{verb}created", f"{verb}updated", "unchanged",
                   title="Dry run (nothing written)" if report.dry_run else "Loaded")
-    for kind in report.kinds.values():
-        both = (kind.nodes, kind.relationships)
-        table.add_row(kind.kind, str(kind.rows), *(
+    for part in report.tables.values():
+        both = (part.nodes, part.relationships)
+        table.add_row(part.table, str(part.rows), *(
             str(sum(getattr(c, field) for c in both))
             for field in ("created", "updated", "unchanged")
         ))
@@ -117,8 +126,16 @@ def _load_with_progress(
 def template(
     directory: Annotated[Path, typer.Argument(help="Folder to write the templates into.")],
     xlsx: Annotated[bool, typer.Option(
-        "--xlsx", help="One workbook with a sheet per kind and drop-downs.")] = False,
+        "--xlsx", help="One workbook with a sheet per table and drop-downs.")] = False,
+    shipped: Annotated[bool, typer.Option(
+        "--shipped", help="The shipped model's tables only (no Neo4j needed); by default the "
+        "model in force in the graph, declared columns and terms included.")] = False,
 ) -> None:
-    """Write empty templates: one CSV per kind, or one Excel workbook with drop-downs."""
-    for path in write_templates(directory, xlsx=xlsx):
+    """Write empty templates: one CSV per table, or one Excel workbook with drop-downs."""
+    if shipped:
+        model = Model.shipped()
+    else:
+        with graph_db() as db:
+            model = read_model(db)
+    for path in write_templates(directory, tables(model), xlsx=xlsx):
         console.print(str(path), highlight=False)

@@ -8,9 +8,10 @@ from pathlib import Path
 from stakegraph.export.errors import ExportError
 from stakegraph.export.formats import Format
 from stakegraph.export.graph_xml import gexf, graphml
-from stakegraph.export.loader_tables import Tables, columns, loader_tables
+from stakegraph.export.loader_tables import TableRows, columns, loader_tables
 from stakegraph.export.subgraph import Subgraph
 from stakegraph.loaders.csvsafe import write_csv
+from stakegraph.loaders.tables import Tables
 
 
 def check_target(fmt: Format, out: Path, force: bool) -> None:
@@ -29,27 +30,31 @@ def check_target(fmt: Format, out: Path, force: bool) -> None:
 
 
 def write_export(
-    graph: Subgraph, fmt: Format, out: Path, include_personal: bool, force: bool = False
+    graph: Subgraph, specs: Tables, fmt: Format, out: Path, include_personal: bool,
+    force: bool = False,
 ) -> list[Path]:
     """Writes the export and returns the files written: one file (GraphML, GEXF, JSON) or a
-    folder of loader CSV files (one per non-empty table, in load order)."""
+    folder of loader CSV files (one per non-empty table of ``specs``, in load order)."""
     check_target(fmt, out, force)
     if fmt is Format.CSV:
-        return write_csv_folder(loader_tables(graph, include_personal), out, include_personal)
+        return write_csv_folder(loader_tables(graph, specs, include_personal), specs, out,
+                                include_personal)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt is Format.GRAPHML:
         out.write_bytes(graphml(graph))
     elif fmt is Format.GEXF:
         out.write_bytes(gexf(graph))
     else:
-        tables = loader_tables(graph, include_personal)
+        tables = loader_tables(graph, specs, include_personal)
         document = {stem: rows for stem, rows in tables.items() if rows}
         out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
                        encoding="utf-8")
     return [out]
 
 
-def write_csv_folder(tables: Tables, folder: Path, include_personal: bool) -> list[Path]:
+def write_csv_folder(
+    tables: TableRows, specs: Tables, folder: Path, include_personal: bool
+) -> list[Path]:
     """Writes one ``<stem>.csv`` per non-empty table, through the loaders' ``write_csv`` (which
     neutralises formula-like cells, so a spreadsheet opening the file runs nothing)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,7 +62,7 @@ def write_csv_folder(tables: Tables, folder: Path, include_personal: bool) -> li
     for stem, rows in tables.items():
         if not rows:
             continue
-        header = columns(stem, include_personal)
+        header = columns(specs, stem, include_personal)
         path = folder / f"{stem}.csv"
         write_csv(path, header, ([row[c] for c in header] for row in rows))
         written.append(path)

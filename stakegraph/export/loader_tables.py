@@ -1,8 +1,9 @@
 """A subgraph as the loaders' own tables (``loaders/README.md``), so an export loads back as is.
 
 One table per loader file, keyed by the file's stem (``stakeholders``, ``ties``, ...), each a list
-of rows with the loaders' own columns (``stakegraph.loaders.kinds``). Values are written the
-way the loaders read them: ISO dates, ``true``/``false``, vocabulary codes, numbers as text.
+of rows with the loaders' own columns for the model in force (``stakegraph.loaders.tables``, so
+declared columns are carried too). Values are written the way the loaders read them: ISO dates,
+``true``/``false``, vocabulary codes (a list of them joined by ``;``), numbers as text.
 Vocabulary terms (nodes labelled ``Concept``) ship with the schema, so they are referenced, never
 written as rows; derived values (an assessment's ``id`` and ``quadrant``) are left for the
 loader to derive again.
@@ -14,16 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from stakegraph.export.subgraph import ExportNode, ExportRel, Subgraph
-from stakegraph.loaders.kinds import LINK_WORDS, LOAD_ORDER, TIE_WORDS, kind_spec
-from stakegraph.schema.model import Label, Rel, personal_properties
+from stakegraph.loaders.cells import LIST_SEPARATOR
+from stakegraph.loaders.tables import LINK_WORDS, TIE_WORDS, Tables
+from stakegraph.schema.model import Label, Rel
 
-Row = dict[str, str]
-Tables = dict[str, list[Row]]
+CsvRow = dict[str, str]
+TableRows = dict[str, list[CsvRow]]
 
-# File stem -> columns, as the loaders define them (template order); dict order = load order.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    name: kind_spec(name).column_names for name in LOAD_ORDER
-}
 NODE_TABLES: dict[Label, str] = {
     Label.STRATEGY: "strategies",
     Label.OUTCOME: "outcomes",
@@ -48,21 +46,22 @@ def cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(cell(v) for v in value)
     iso = getattr(value, "iso_format", None)
     return str(iso()) if callable(iso) else str(value)
 
 
-def columns(stem: str, include_personal: bool) -> tuple[str, ...]:
+def columns(specs: Tables, stem: str, include_personal: bool) -> tuple[str, ...]:
     """Returns the columns an export writes for a table: personal ones only when asked."""
-    hidden: set[str] = set()
-    if not include_personal and stem == "stakeholders":
-        hidden = set(personal_properties().get(Label.STAKEHOLDER, ()))
-    return tuple(c for c in COLUMNS[stem] if c not in hidden)
+    return tuple(c.name for c in specs.spec(stem).columns if include_personal or not c.personal)
 
 
-def loader_tables(graph: Subgraph, include_personal: bool) -> Tables:
-    """Returns the subgraph as loader tables (every stem present, possibly empty)."""
-    tables: Tables = {stem: [] for stem in COLUMNS}
+def loader_tables(graph: Subgraph, specs: Tables, include_personal: bool) -> TableRows:
+    """Returns the subgraph as the rows of the loader tables ``specs`` (every table present,
+    possibly empty)."""
+    tables: TableRows = {stem: [] for stem in specs.names}
+    shown = {stem: columns(specs, stem, include_personal) for stem in specs.names}
     nodes = graph.by_key()
     project_of: dict[str, str] = {}
     for r in graph.rels:
@@ -73,15 +72,15 @@ def loader_tables(graph: Subgraph, include_personal: bool) -> Tables:
         if stem is None:
             continue
         extra = {"project_id": project_of.get(n.key, "")} if stem == "activities" else {}
-        tables[stem].append(_row(stem, {**n.properties, **extra}, include_personal))
+        tables[stem].append(_row(shown[stem], {**n.properties, **extra}))
     for r in graph.rels:
         start, end = nodes[r.start], nodes[r.end]
         placed = _rel_row(r, start, end)
         if placed is not None:
             stem, values = placed
-            tables[stem].append(_row(stem, values, include_personal))
+            tables[stem].append(_row(shown[stem], values))
     for stem, rows in tables.items():
-        key_columns = COLUMNS[stem][:3]
+        key_columns = specs.spec(stem).column_names[:3]
         rows.sort(key=lambda row: tuple(row.get(c, "") for c in key_columns))
     return tables
 
@@ -113,5 +112,5 @@ def _rel_row(r: ExportRel, start: ExportNode, end: ExportNode) -> tuple[str, dic
     return None
 
 
-def _row(stem: str, values: Mapping[str, Any], include_personal: bool) -> Row:
-    return {c: cell(values.get(c)) for c in columns(stem, include_personal)}
+def _row(names: tuple[str, ...], values: Mapping[str, Any]) -> CsvRow:
+    return {c: cell(values.get(c)) for c in names}

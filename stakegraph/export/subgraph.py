@@ -16,9 +16,11 @@ from neo4j import ManagedTransaction
 
 from stakegraph.export.errors import ExportError
 from stakegraph.queries.library import bind, get_query
+from stakegraph.schema.combined import Model
+from stakegraph.schema.declared import read_model
 from stakegraph.schema.errors import ErrorCode
 from stakegraph.schema.graphdb import GraphDB
-from stakegraph.schema.model import Label, Rel, personal_properties
+from stakegraph.schema.model import Label, Rel
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,14 @@ class Subgraph:
         return {n.key: n for n in self.nodes}
 
 
-def leave_out(include_personal: bool) -> list[str]:
-    """Returns the properties an export leaves out, as ``Label.property``: the personal ones,
-    unless asked for."""
+def leave_out(model: Model, include_personal: bool) -> list[str]:
+    """Returns the properties an export leaves out, as ``Label.property`` or ``TYPE.property``:
+    the personal ones (declared ones included), unless asked for."""
     if include_personal:
         return []
     return sorted(
-        f"{label.value}.{name}" for label, names in personal_properties().items() for name in names
+        f"{owner.value}.{name}"
+        for owner, names in model.personal_by_owner().items() for name in names
     )
 
 
@@ -85,14 +88,17 @@ def read_subgraph(
     project: str | None,
     include_personal: bool,
     prefix: str = "",
+    model: Model | None = None,
 ) -> Subgraph:
     """Returns the nodes and relationships of ``project``, or of the whole graph when None (only
-    nodes whose id starts with ``prefix``, when one is given)."""
+    nodes whose id starts with ``prefix``, when one is given); personal properties of ``model``
+    (default: the model in force) only with ``include_personal``."""
+    hidden = leave_out(model or read_model(db), include_personal)
 
     def work(tx: ManagedTransaction) -> Subgraph:
         node_query = get_query("export_nodes")
         node_params = bind(node_query, {"project": project, "prefix": prefix,
-                                        "leave_out": leave_out(include_personal)})
+                                        "leave_out": hidden})
         node_rows = tx.run(node_query.text, node_params).data()
         nodes = tuple(
             ExportNode(r["key"], frozenset(r["labels"]), {k: v for k, v in r["properties"]})
@@ -100,7 +106,8 @@ def read_subgraph(
         )
         keys = [n.key for n in nodes]
         rel_query = get_query("export_relationships")
-        rel_rows = tx.run(rel_query.text, bind(rel_query, {"keys": keys})).data()
+        rel_rows = tx.run(rel_query.text, bind(rel_query, {"keys": keys, "leave_out": hidden})
+                          ).data()
         inside = set(keys)
         known = {r.value for r in Rel}
         rels = tuple(

@@ -21,13 +21,15 @@ import graphql
 import pytest
 from api_support import Client
 from neo4j import Driver
+from stakegraph.api.gql import camel
 from stakegraph.api.schema import sdl
-from stakegraph.api.validation import MAX_STRING, camel
+from stakegraph.api.validation import MAX_STRING
 from stakegraph.loaders.cells import BadCell, is_blank, parse
-from stakegraph.loaders.kinds import KINDS, LINK_WORDS, TIE_WORDS, Column, kind_spec
 from stakegraph.loaders.plan import DEFAULT_WEIGHT
 from stakegraph.loaders.readers import RawRow, RawTable
+from stakegraph.loaders.tables import LINK_WORDS, TIE_WORDS, Column, tables
 from stakegraph.loaders.validate import check_table, row_problem
+from stakegraph.schema.combined import Model
 from stakegraph.schema.model import Label, PropType, Rel
 from stakegraph.schema.vocabulary import scheme
 
@@ -44,6 +46,8 @@ NODE_MUTATIONS = {
 NOT_SETTABLE = {"memberships", "observations"}
 # Aliases per request: under the API's alias limit (30).
 BATCH = 25
+SHIPPED = tables(Model.shipped())
+KINDS = SHIPPED.specs
 _KIND_OF_LABEL = {k.label: k.name for k in KINDS if k.label is not None}
 _REQUIRED_SENTENCE = "is required"
 
@@ -99,7 +103,8 @@ class Surface:
 
 
 def _columns_in(kind: str, type_: graphql.GraphQLInputObjectType) -> dict[str, str]:
-    return {c.name: camel(c.name) for c in kind_spec(kind).columns if camel(c.name) in type_.fields}
+    columns = SHIPPED.spec(kind).columns
+    return {c.name: camel(c.name) for c in columns if camel(c.name) in type_.fields}
 
 
 def surfaces() -> list[Surface]:
@@ -227,17 +232,17 @@ def base_row(kind: str, key: str, surface: Surface | None = None) -> dict[str, A
     return {
         c.name: base_value(c, key, surface.enum(c.name)
                            if surface and c.name in surface.fields else None)
-        for c in kind_spec(kind).columns if c.required
+        for c in SHIPPED.spec(kind).columns if c.required
     }
 
 
 def loader_reads(kind: str, column: Column, value: Any, base: dict[str, Any]) -> tuple[bool, Any]:
     """Returns (accepted, the stored value or the expected sentence) for a row of ``kind``
     whose ``column`` holds ``value``, as the loader's own table check reads it."""
-    spec = kind_spec(kind)
+    spec = SHIPPED.spec(kind)
     table = RawTable(kind, "check", list(spec.column_names),
                      [RawRow(2, {**base, column.name: value})])
-    records = check_table(table)
+    records = check_table(table, SHIPPED)
     assert all(p.column == column.name for p in table.problems), table.problems
     verdict: tuple[bool, Any] = (
         (False, table.problems[0].expected) if table.problems
@@ -282,7 +287,7 @@ def checks(surface: Surface, prefix: str) -> list[Check]:
     """Returns the checks of a surface: every boundary value of every column it carries,
     and null where the field is nullable."""
     found: list[Check] = []
-    for column in kind_spec(surface.kind).columns:
+    for column in SHIPPED.spec(surface.kind).columns:
         if column.name not in surface.fields:
             continue
         enum = surface.enum(column.name)
@@ -310,13 +315,13 @@ def needed_nodes(check: Check) -> list[tuple[Label, str]]:
     s = check.surface
     needed = []
     if s.mutation == "recordActivity":
-        activity = kind_spec("activities").column("project_id")
+        activity = SHIPPED.spec("activities").column("project_id")
         needed.append((Label.PROJECT, base_value(activity, check.key, None)))
     if s.writes == "activity_links":
-        label = kind_spec(s.kind).label
+        label = SHIPPED.spec(s.kind).label
         assert label is not None
         return needed + ([(label, check.expected)] if check.accepted else [])
-    for c in kind_spec(s.kind).columns:
+    for c in SHIPPED.spec(s.kind).columns:
         if c.ref is None or c.name not in s.fields:
             continue  # (a participation's activity is the one recordActivity creates)
         if c is check.column:
@@ -345,14 +350,14 @@ def preset(check: Check) -> dict[str, Any]:
     s = check.surface
     return {
         c.prop: parse(base_value(c, check.key, s.enum(c.name) if c.name in s.fields else None), c)
-        for c in kind_spec(s.kind).columns
+        for c in SHIPPED.spec(s.kind).columns
         if c.prop is not None and (c.required or c is check.column)
     }
 
 
 def create_patched_nodes(driver: Driver, database: str, all_checks: list[Check]) -> None:
     """Creates the node each patch check changes."""
-    label = kind_spec(all_checks[0].surface.kind).label
+    label = SHIPPED.spec(all_checks[0].surface.kind).label
     assert label is not None
     extra = f":{Label.PERSON}" if label is Label.STAKEHOLDER else ""
     driver.execute_query(f"UNWIND $rows AS row CREATE (n:{label}{extra}) SET n = row",
@@ -457,7 +462,7 @@ def read_back(driver: Driver, database: str, surface: Surface, prefix: str) -> W
     elif surface.mutation == "recordActivity":
         label = Label.ACTIVITY
     else:
-        label = kind_spec(surface.kind).label or Label.STAKEHOLDER
+        label = SHIPPED.spec(surface.kind).label or Label.STAKEHOLDER
     records, _, _ = driver.execute_query(
         f"MATCH (n:{label}) WHERE n.id STARTS WITH $p OPTIONAL MATCH (n)-[r]-() "
         "WITH n, collect(DISTINCT r) AS rs RETURN n.id AS id, properties(n) AS props, "
@@ -570,7 +575,7 @@ def test_text_size_cap_is_the_api_own_limit(
     clients: dict[str, Client], driver: Driver, database: str, scratch: str
 ) -> None:
     """Files have no cap on one text value; a network caller's is MAX_STRING characters."""
-    notes = kind_spec("stakeholders").column("notes")
+    notes = SHIPPED.spec("stakeholders").column("notes")
     at, above = "n" * MAX_STRING, "n" * (MAX_STRING + 1)
     assert parse(at, notes) == at and parse(above, notes) == above
     body = clients["editor"].post(
@@ -619,7 +624,7 @@ def test_rules_across_a_row_are_the_loader_s(
     for mutation, kind in (("createStrategy", "strategies"), ("createOutcome", "outcomes"),
                            ("createObjective", "objectives")):
         reserved = {"id": "eric:" + scratch + "x", "name": "Mine"}
-        expected = row_problem(kind_spec(kind), reserved)
+        expected = row_problem(SHIPPED.spec(kind), reserved)
         assert expected is not None
         body = c.post(f"mutation($i: EntityInput!) {{ {mutation}(input: $i) {{ id }} }}",
                       {"i": reserved})

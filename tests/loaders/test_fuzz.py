@@ -29,12 +29,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from neo4j import Driver
-from stakegraph.loaders import KINDS, LoadReport, ValidationFailed, load_paths, neutralise
+from stakegraph.loaders import LoadReport, ValidationFailed, load_paths, neutralise, tables
+from stakegraph.schema.combined import Model
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 
 FORMATS = ("csv", "xlsx", "json")
-KIND_NAMES = tuple(k.name for k in KINDS)
+SPECS = tables(Model.shipped()).specs
+KIND_NAMES = tuple(k.name for k in SPECS)
 # Characters a spreadsheet starts a formula with, and payloads built on them.
 INJECTIONS = (
     "=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x.test\",\"click\")", "+1+cmd|' /C notepad'!A0",
@@ -428,7 +430,7 @@ _JSON_VALUE = st.recursive(
 def test_random_json_documents_never_crash(loader: Loader, data: st.DataObject) -> None:
     folder, prefix = loader.fresh()
     kind = data.draw(st.sampled_from(KIND_NAMES))
-    spec = next(k for k in KINDS if k.name == kind)
+    spec = next(k for k in SPECS if k.name == kind)
     row = data.draw(st.fixed_dictionaries(
         {},
         optional={c.name: _JSON_VALUE for c in spec.columns},
@@ -465,7 +467,7 @@ def test_random_workbooks_never_crash(loader: Loader, data: st.DataObject) -> No
     for title in data.draw(st.lists(st.sampled_from((*KIND_NAMES, "vocab", "Sheet 1")),
                                     min_size=1, max_size=3, unique=True)):
         sheet = book.create_sheet(title)
-        spec = next((k for k in KINDS if k.name == title), None)
+        spec = next((k for k in SPECS if k.name == title), None)
         names = [c.name for c in spec.columns] if spec else ["a", "b"]
         header = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names),
                                     unique=True))

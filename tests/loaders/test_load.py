@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from loader_data import BASE, Snapshot, WriteFiles
 from neo4j import Driver
-from stakegraph.loaders import LOAD_ORDER, kind_spec, load_paths, write_templates
+from stakegraph.loaders import LOAD_ORDER, load_paths, tables, write_templates
+from stakegraph.schema.combined import Model
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import quadrant
 
@@ -103,10 +104,10 @@ def test_changes_are_updates_and_a_changed_kind_swaps_the_label(db: GraphDB,
         "projects.csv": BASE["projects.csv"] + "{p}pilot,Pilot,,,,,,,,,\n",
     })
     report = load_paths(db, [changed])
-    assert report.kinds["stakeholders"].nodes.updated == 2  # kind changed; email emptied
-    assert report.kinds["projects"].nodes.created == 1
-    assert report.kinds["activities"].nodes.updated == 0  # same values; absent columns kept
-    assert report.kinds["activities"].relationships.created == 1
+    assert report.tables["stakeholders"].nodes.updated == 2  # kind changed; email emptied
+    assert report.tables["projects"].nodes.created == 1
+    assert report.tables["activities"].nodes.updated == 0  # same values; absent columns kept
+    assert report.tables["activities"].relationships.created == 1
     voices = _one(driver, database, "MATCH (s {id: $id}) RETURN labels(s) AS l, s.kind AS k",
                   id=f"{scratch}voices")
     assert sorted(voices["l"]) == ["Organisation", "Stakeholder"] and voices["k"] == "organisation"
@@ -130,9 +131,9 @@ def test_one_batch_mixing_new_changed_and_unchanged_rows_counts_each(db: GraphDB
         + "{p}cat,Cat Reed,person,,,,,,,,\n",
     })
     report = load_paths(db, [mixed], batch_size=100)
-    assert report.kinds["ties"].relationships.as_dict() == {
+    assert report.tables["ties"].relationships.as_dict() == {
         "created": 1, "updated": 1, "unchanged": 2}
-    assert report.kinds["stakeholders"].nodes.as_dict() == {
+    assert report.tables["stakeholders"].nodes.as_dict() == {
         "created": 1, "updated": 1, "unchanged": 4}
     trusts = _one(driver, database, "MATCH (:Stakeholder {id: $a})-[r:TRUSTS]->() RETURN r",
                   a=f"{scratch}ann")["r"]
@@ -161,7 +162,7 @@ def test_a_dry_run_reports_and_writes_nothing(db: GraphDB,
     edited = write_files(
         {"ties.csv": BASE["ties.csv"].replace("trusts,2,", "trusts,3,")})
     dry = load_paths(db, [edited], dry_run=True)
-    assert dry.kinds["ties"].relationships.as_dict() == {"created": 0, "updated": 1,
+    assert dry.tables["ties"].relationships.as_dict() == {"created": 0, "updated": 1,
                                                          "unchanged": 2}
     assert take_snapshot(scratch) == before
 
@@ -173,7 +174,7 @@ def test_default_project_fills_missing_project_ids(db: GraphDB,
     extra = write_files({"observations.csv": "outcome_id,date,value\n{p}uptake,2025-12-31,0.4\n"},
                         base=False)
     report = load_paths(db, [extra], default_project=f"{scratch}icbt")
-    assert report.kinds["observations"].relationships.created == 1
+    assert report.tables["observations"].relationships.created == 1
 
 
 def _base_as_json(scratch: str) -> dict[str, list[dict[str, Any]]]:
@@ -212,11 +213,11 @@ def test_xlsx_round_trip_template_then_fill_then_load(db: GraphDB,
 ) -> None:
     load_paths(db, [write_files()])
     from_csv = take_snapshot(scratch)
-    [path] = write_templates(tmp_path / "tpl", xlsx=True)
+    [path] = write_templates(tmp_path / "tpl", tables(Model.shipped()), xlsx=True)
     book = openpyxl.load_workbook(path)
     assert book["vocab"].sheet_state == "hidden"
     assert [s for s in book.sheetnames if s != "vocab"] == list(LOAD_ORDER)
-    level = kind_spec("activities").column_names.index("level")
+    level = tables(Model.shipped()).spec("activities").column_names.index("level")
     validations = book["activities"].data_validations.dataValidation
     assert any(str(v.sqref).startswith(openpyxl.utils.get_column_letter(level + 1) + "2")
                and v.formula1.startswith("vocab!") for v in validations)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import openpyxl
 from loader_data import BASE, WriteFiles
-from stakegraph.loaders import LOAD_ORDER, kind_spec
+from stakegraph.loaders import LOAD_ORDER, tables
+from stakegraph.schema.combined import Model
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,7 +58,7 @@ def test_template_writes_csv_headers_and_a_workbook_with_drop_downs(
     assert result.returncode == 0, result.stderr
     for kind in LOAD_ORDER:
         header = (tmp_path / "csv" / f"{kind}.csv").read_text(encoding="utf-8").strip()
-        assert header == ",".join(kind_spec(kind).column_names)
+        assert header == ",".join(tables(Model.shipped()).spec(kind).column_names)
     result = _run(cli_env, "template", str(tmp_path / "xl"), "--xlsx")
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(tmp_path / "xl" / "stakegraph.xlsx")

@@ -18,7 +18,7 @@ def test_csv_with_bom_is_read_without_the_mark(tmp_path: Path) -> None:
     path = tmp_path / "stakeholders.csv"
     path.write_bytes(("\ufeff" + HEADER + "\nx1,Ann,person,\n").encode("utf-8"))
     [table] = read_table(path)
-    assert table.kind == "stakeholders"
+    assert table.name == "stakeholders"
     assert table.columns == ["id", "name", "kind", "notes"]
     assert table.rows[0].cells["id"] == "x1"
 
@@ -69,7 +69,7 @@ def test_xlsx_sheets_are_kinds_and_formulas_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     book.save(path)
     [table] = read_table(path)
-    assert table.kind == "stakeholders" and table.source == "book.xlsx[stakeholders]"
+    assert table.name == "stakeholders" and table.source == "book.xlsx[stakeholders]"
     assert [r.where for r in table.rows] == [2, 4]
     assert table.rows[0].cells["notes"] == '=HYPERLINK("http://evil")'
     assert table.rows[1].cells["id"] == 17

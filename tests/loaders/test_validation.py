@@ -155,7 +155,7 @@ def test_references_may_point_to_nodes_already_in_the_graph(db: GraphDB,
     later = write_files({"ties.csv": "source_id,target_id,type\n{p}voices,{p}clinic,referred\n"},
                         base=False)
     report = load_paths(db, [later])
-    assert report.kinds["ties"].relationships.created == 1
+    assert report.tables["ties"].relationships.created == 1
     group_member = write_files(
         {"memberships.csv": "member_id,organisation_id\n{p}voices,{p}trust\n"}, base=False)
     with pytest.raises(ValidationFailed) as failed:

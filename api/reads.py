@@ -1,7 +1,8 @@
-"""Cypher text the API builds: node lookups, filtered pages and one-hop batches.
+"""The Cypher of the API's reads: node lookups, filtered pages and one-hop batches.
 
-Labels and relationship types come only from `stakegraph.schema.model`; filter and order
-fragments come only from the fixed tables below, picked by name; every value is a parameter.
+Labels and relationship types come only from `stakegraph.schema.model`; conditions are fixed
+fragments of this module or of `stakegraph.api.filters`, built from the model's property names
+(never from input); every value is a parameter.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from stakegraph.schema.combined import Model
 from stakegraph.schema.constraints import FULLTEXT_INDEX
-from stakegraph.schema.model import NODES, Label, PropType, Rel, node_spec, rel_spec
+from stakegraph.schema.model import NODES, Label, PropType, Rel
 
 # An extra label (a kind of stakeholder) has no id constraint of its own: its base label's
 # (Stakeholder's) is the index to use, and its properties are the base label's.
@@ -24,25 +26,25 @@ def _dates_as_text(var: str, names: Iterable[str]) -> str:
     return "".join(f", {name}: toString({var}.{name})" for name in sorted(set(names)))
 
 
-def _node_dates(label: Label) -> list[str]:
+def _node_dates(model: Model, label: Label) -> list[str]:
     try:
-        spec = node_spec(_INDEXED_BY.get(label, label))
+        spec = model.node(_INDEXED_BY.get(label, label))
     except KeyError:
         return []
     return [p.name for p in spec.props if p.type == PropType.DATE]
 
 
-def node_map(var: str, label: Label | None = None) -> str:
-    """Returns a map projection of a node with its labels under ``_labels``; with ``label``,
-    the label's date properties come as ISO strings."""
-    dates = _dates_as_text(var, _node_dates(label)) if label is not None else ""
+def node_map(var: str, model: Model | None = None, label: Label | None = None) -> str:
+    """Returns a map projection of a node with its labels under ``_labels``; with ``model`` and
+    ``label``, the label's date properties come as ISO strings."""
+    dates = _dates_as_text(var, _node_dates(model, label)) if model and label else ""
     return f"{var}{{.*, _labels: labels({var}){dates}}}"
 
 
-def rel_map(var: str, rels: Iterable[Rel]) -> str:
+def rel_map(var: str, model: Model, rels: Iterable[Rel]) -> str:
     """Returns a map projection of a relationship's properties, its date properties (those of
     any of ``rels``) as ISO strings."""
-    names = [p.name for rel in rels for p in rel_spec(rel).props if p.type == PropType.DATE]
+    names = [p.name for rel in rels for p in model.rel(rel).props if p.type == PropType.DATE]
     return f"{var}{{.*{_dates_as_text(var, names)}}}"
 
 
@@ -54,47 +56,11 @@ def match_id(label: Label) -> str:
     return f"MATCH (n:{indexed} {{id: id}}){check}"
 
 
-def by_ids(label: Label) -> str:
+def by_ids(model: Model, label: Label) -> str:
     """Returns the query fetching nodes of ``label`` for ``$ids`` (one row per found id)."""
-    return f"UNWIND $ids AS id {match_id(label)} RETURN id, {node_map('n', label)} AS node"
+    return (f"UNWIND $ids AS id {match_id(label)} "
+            f"RETURN id, {node_map('n', model, label)} AS node")
 
-
-# Conditions on the listed node `n`, by filter name; each uses the parameter of the same name.
-NODE_CONDITIONS: dict[str, str] = {
-    "ids": "n.id IN $ids",
-    "idPrefix": "n.id STARTS WITH $idPrefix",
-    "kind": "n.kind = $kind",
-    "sector": "n.sector = $sector",
-    "seldomHeard": "coalesce(n.seldom_heard, false) = $seldomHeard",
-    "societal": "coalesce(n.societal, false) = $societal",
-    "country": "n.country = $country",
-    "stage": "n.stage = $stage",
-    "phase": "n.phase = $phase",
-    "level": "n.level = $level",
-    "type": "n.type = $type",
-    "mode": "n.mode = $mode",
-    "dateFrom": "n.date >= $dateFrom",
-    "dateTo": "n.date <= $dateTo",
-    "scheme": "n.scheme = $scheme",
-    "cluster": "n.cluster = $cluster",
-    "customOnly": "($customOnly = false OR NOT n:Concept)",
-    "activityProject": (
-        f"EXISTS {{ (n)-[:{Rel.FOR_PROJECT}]->(:{Label.PROJECT} {{id: $activityProject}}) }}"
-    ),
-    "participant": (
-        f"EXISTS {{ (:{Label.STAKEHOLDER} {{id: $participant}})-[:{Rel.PARTICIPATED_IN}]->(n) }}"
-    ),
-    "project": f"EXISTS {{ (n)-[:{Rel.ASSESSED}]->(:{Label.PROJECT} {{id: $project}}) }}",
-    # The current (latest) assessment of n in the project (or in any project) matches.
-    "current": (
-        f"EXISTS {{ MATCH (n)-[a:{Rel.ASSESSED}]->(p:{Label.PROJECT}) "
-        "WHERE ($project IS NULL OR p.id = $project) "
-        "AND ($quadrant IS NULL OR a.quadrant = $quadrant) "
-        "AND ($category IS NULL OR a.category = $category) "
-        f"AND NOT EXISTS {{ MATCH (n)-[b:{Rel.ASSESSED}]->(p) "
-        "WHERE b.date > a.date OR (b.date = a.date AND b.id > a.id) } }"
-    ),
-}
 
 NODE_ORDERS: dict[str, str] = {
     "NAME_ASC": "n.name ASC, n.id ASC",
@@ -109,31 +75,32 @@ NODE_ORDERS: dict[str, str] = {
 
 
 def page_query(
-    label: Label, conditions: list[str], order: str, search: bool, count: bool = True
+    model: Model, label: Label, conditions: Iterable[str], order: str, search: bool,
+    count: bool = True,
 ) -> str:
-    """Returns the query giving ``total`` and one ``page`` ($skip, $limit) of filtered nodes;
-    without ``count``, ``total`` is null and Neo4j stops at the end of the page (counting every
-    match of a broad filter cost more than the page itself)."""
-    unknown = [c for c in conditions if c not in NODE_CONDITIONS]
-    if unknown or order not in NODE_ORDERS:
-        raise KeyError(f"unknown filter or order: {unknown or order}")
+    """Returns the query giving ``total`` and one ``page`` ($skip, $limit) of the nodes of
+    ``label`` meeting every condition (fragments on ``n``); without ``count``, ``total`` is null
+    and Neo4j stops at the end of the page (counting every match of a broad filter cost more
+    than the page itself)."""
+    if order not in NODE_ORDERS:
+        raise KeyError(f"unknown order: {order}")
+    chosen = list(conditions)
     if search:
         match = (
             f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $search) "
             f"YIELD node AS n, score WHERE n:{label}"
         )
-        where = "".join(f" AND {NODE_CONDITIONS[c]}" for c in conditions)
+        where = "".join(f" AND {c}" for c in chosen)
     else:
         match = f"MATCH (n:{label})"
-        joined = " AND ".join(NODE_CONDITIONS[c] for c in conditions)
-        where = f" WHERE {joined}" if conditions else ""
+        where = f" WHERE {' AND '.join(chosen)}" if chosen else ""
         order = order if order != "RELEVANCE" else "NAME_ASC"
     carried = "n, score" if search else "n"
     total = f"CALL () {{ {match}{where} RETURN count(n) AS total }} " if count else ""
     return (
         total +
         f"CALL () {{ {match}{where} WITH {carried} ORDER BY {NODE_ORDERS[order]} "
-        f"SKIP $skip LIMIT $limit RETURN collect({node_map('n', label)}) AS page }} "
+        f"SKIP $skip LIMIT $limit RETURN collect({node_map('n', model, label)}) AS page }} "
         f"RETURN {'total' if count else 'null AS total'}, page"
     )
 
@@ -157,7 +124,8 @@ class Hop:
 
 
 # Conditions on a hop's relationship `r` (between `s` = start node and `e` = end node of r)
-# and its far node `m`; each uses the parameter of the same name.
+# and its far node `m`, by name; each uses the parameter of the same name. Conditions on the
+# properties of `r` come from the generated filters (`stakegraph.api.filters`).
 HOP_CONDITIONS: dict[str, str] = {
     "latest": (
         f"NOT EXISTS {{ MATCH (s)-[b:{Rel.ASSESSED}]->(e) "
@@ -167,8 +135,6 @@ HOP_CONDITIONS: dict[str, str] = {
     "asOf": "r.date <= $asOf",
     "quadrant": "r.quadrant = $quadrant",
     "category": "r.category = $category",
-    "relDateFrom": "r.date >= $relDateFrom",
-    "relDateTo": "r.date <= $relDateTo",
     "project": f"e:{Label.PROJECT} AND e.id = $project",
     "stage": "m.stage = $stage",
     "level": "m.level = $level",
@@ -187,18 +153,21 @@ HOP_ORDERS: dict[str, str] = {
 }
 
 
-def hop_query(hop: Hop, conditions: tuple[str, ...], order: str, count: bool = True) -> str:
+def hop_query(
+    model: Model, hop: Hop, conditions: tuple[str, ...], order: str, count: bool = True
+) -> str:
     """Returns the batch query of a hop for ``$ids``: one record whose ``pages`` holds, per id
     found, ``[id, total, page]``, the page being the rows ``$offset``..``$offset + $limit``, each
-    with the relationship and both of its end nodes. Without ``count`` the total is null and
-    the pattern is matched once instead of twice."""
-    unknown = [c for c in conditions if c not in HOP_CONDITIONS]
-    if unknown or order not in HOP_ORDERS:
-        raise KeyError(f"unknown hop filter or order: {unknown or order}")
+    with the relationship and both of its end nodes. ``conditions`` are names of
+    `HOP_CONDITIONS` or fragments on ``r`` made by the generated filters. Without ``count`` the
+    total is null and the pattern is matched once instead of twice."""
+    if order not in HOP_ORDERS:
+        raise KeyError(f"unknown hop order: {order}")
+    fragments = [HOP_CONDITIONS.get(c, c) for c in conditions]
     types = "|".join(hop.rels)
     left = "<-" if hop.direction == Direction.IN else "-"
     right = "->" if hop.direction == Direction.OUT else "-"
-    where = (" WHERE " + " AND ".join(HOP_CONDITIONS[c] for c in conditions)) if conditions else ""
+    where = (" WHERE " + " AND ".join(fragments)) if fragments else ""
     pattern = (
         f"MATCH (n){left}[r:{types}]{right}(m:{hop.end}) "
         f"WITH r, m, startNode(r) AS s, endNode(r) AS e{where}"
@@ -206,8 +175,8 @@ def hop_query(hop: Hop, conditions: tuple[str, ...], order: str, count: bool = T
     # Which label each end of the relationship has, for the date properties of its map.
     start, end = (hop.end, hop.start) if hop.direction == Direction.IN else (hop.start, hop.end)
     row = (
-        f"{{type: type(r), rel: {rel_map('r', hop.rels)}, "
-        f"start: {node_map('s', start)}, end: {node_map('e', end)}}}"
+        f"{{type: type(r), rel: {rel_map('r', model, hop.rels)}, "
+        f"start: {node_map('s', model, start)}, end: {node_map('e', model, end)}}}"
     )
     # Counting and paging apart lets Neo4j sort only the top of each list (ORDER BY + LIMIT).
     total = f"CALL (n) {{ {pattern} RETURN count(*) AS total }} " if count else ""

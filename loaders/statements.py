@@ -1,5 +1,5 @@
 """The Cypher of the writer: one `UNWIND $rows` statement per group of rows (one label or
-relationship type, one set of properties), built from model enums and kind columns only.
+relationship type, one set of properties), built from model enums and table columns only.
 
 Rows are lists (see `stakegraph.loaders.plan`): ``row[0]`` is the node id, or ``row[0]`` and
 ``row[1]`` the start and end ids, and the property values follow in the group's order; date
@@ -12,9 +12,8 @@ missing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from stakegraph.schema.model import Kind, Label, PropType, Rel, node_spec, rel_spec
+from stakegraph.schema.model import Kind, Label, Rel
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,6 @@ class RelTarget:
     exclusive: bool = False
 
 
-@cache
-def _dates(owner: Label | Rel) -> frozenset[str]:
-    """Returns the date properties of a label or relationship type, per the model."""
-    props = node_spec(owner).props if isinstance(owner, Label) else rel_spec(owner).props
-    return frozenset(p.name for p in props if p.type is PropType.DATE)
-
-
 # A property and the position of its value in a row.
 Slot = tuple[str, int]
 
@@ -55,16 +47,16 @@ def _slots(props: tuple[str, ...], first: int, skip: str | None = None) -> list[
     return [(p, first + i) for i, p in enumerate(props) if p != skip]
 
 
-def _value(owner: Label | Rel, prop: str, position: int) -> str:
+def _value(dates: frozenset[str], prop: str, position: int) -> str:
     cell = f"row[{position}]"
-    return f"date({cell})" if prop in _dates(owner) else cell
+    return f"date({cell})" if prop in dates else cell
 
 
-def _assignments(var: str, owner: Label | Rel, slots: list[Slot]) -> list[str]:
-    return [f"{var}.{p} = {_value(owner, p, i)}" for p, i in slots]
+def _assignments(var: str, dates: frozenset[str], slots: list[Slot]) -> list[str]:
+    return [f"{var}.{p} = {_value(dates, p, i)}" for p, i in slots]
 
 
-def _differs(var: str, owner: Label | Rel, slots: list[Slot]) -> str:
+def _differs(var: str, dates: frozenset[str], slots: list[Slot]) -> str:
     """Returns an expression that is true when a property of ``var`` differs from its row value.
 
     A null in the row means "this cell was empty": the property must be absent.
@@ -72,7 +64,7 @@ def _differs(var: str, owner: Label | Rel, slots: list[Slot]) -> str:
     if not slots:
         return "false"
     same = [
-        f"coalesce({var}.{p} = {_value(owner, p, i)}, {var}.{p} IS NULL AND row[{i}] IS NULL)"
+        f"coalesce({var}.{p} = {_value(dates, p, i)}, {var}.{p} IS NULL AND row[{i}] IS NULL)"
         for p, i in slots
     ]
     return f"NOT ({' AND '.join(same)})"
@@ -103,12 +95,14 @@ _COUNTS = (
 # CASE branches and of map look-ups.
 
 
-def node_merge_statement(target: NodeTarget, kind: Kind | None, props: tuple[str, ...]) -> str:
+def node_merge_statement(
+    target: NodeTarget, kind: Kind | None, props: tuple[str, ...], dates: frozenset[str]
+) -> str:
     """Returns the statement that merges a batch of node rows ``[id, *values of props]`` of one
     ``kind`` (None unless ``target.kind_labels``), setting properties and labels only on the
     nodes it creates, and returns how many rows it placed (all)."""
     label = target.label
-    on_create = _assignments("n", label, _slots(props, 1))
+    on_create = _assignments("n", dates, _slots(props, 1))
     if kind is not None:
         on_create.append(f"n:{kind.label}")
     lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row[0]}})"]
@@ -118,16 +112,18 @@ def node_merge_statement(target: NodeTarget, kind: Kind | None, props: tuple[str
     return "\n".join(lines)
 
 
-def node_write_statement(target: NodeTarget, kind: Kind | None, props: tuple[str, ...]) -> str:
+def node_write_statement(
+    target: NodeTarget, kind: Kind | None, props: tuple[str, ...], dates: frozenset[str]
+) -> str:
     """Returns the statement that merges a batch of node rows ``[id, *values of props]`` of one
     ``kind`` (None unless ``target.kind_labels``), sets the nodes that differ from their row,
     and returns how many rows it placed (all) and how many nodes already existed but
     differed."""
     label = target.label
     slots = _slots(props, 1)
-    sets = _assignments("n", label, slots)
+    sets = _assignments("n", dates, slots)
     on_create, on_update = list(sets), list(sets)
-    differs = _differs("n", label, slots)
+    differs = _differs("n", dates, slots)
     remove = ""
     if kind is not None:
         others = [k.label for k in Kind if k is not kind]
@@ -145,11 +141,13 @@ def node_write_statement(target: NodeTarget, kind: Kind | None, props: tuple[str
     return "\n".join(lines)
 
 
-def node_statement(target: NodeTarget, kind: Kind | None, props: tuple[str, ...]) -> str:
+def node_statement(
+    target: NodeTarget, kind: Kind | None, props: tuple[str, ...], dates: frozenset[str]
+) -> str:
     """Returns the statement that only compares a batch of node rows with the graph (a dry
     run) and returns how many it would create and update."""
     label = target.label
-    updated = _differs("old", label, _slots(props, 1))
+    updated = _differs("old", dates, _slots(props, 1))
     if kind is not None:
         updated = f"{updated} OR {_wrong_kind_label('old', kind)}"
     return "\n".join([
@@ -165,13 +163,15 @@ def _merge_key(target: RelTarget, props: tuple[str, ...]) -> str:
     return f" {{id: row[{2 + props.index('id')}]}}" if target.by_id else ""
 
 
-def rel_merge_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> str:
+def rel_merge_statement(
+    target: RelTarget, rel: Rel, props: tuple[str, ...], dates: frozenset[str]
+) -> str:
     """Returns the statement that merges a batch of relationship rows ``[start, end, *values of
     props]`` of type ``rel`` (not for ``exclusive`` targets), setting properties only on the
     relationships it creates, and returns how many rows found both endpoints (``placed``)."""
     if target.exclusive:
         raise ValueError("exclusive relationships are written by rel_statement")
-    sets = _assignments("r", rel, _slots(props, 2, skip="id" if target.by_id else None))
+    sets = _assignments("r", dates, _slots(props, 2, skip="id" if target.by_id else None))
     lines = [
         "UNWIND $rows AS row",
         f"MATCH (a:{target.start} {{id: row[0]}})",
@@ -184,7 +184,9 @@ def rel_merge_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> 
     return "\n".join(lines)
 
 
-def rel_write_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> str:
+def rel_write_statement(
+    target: RelTarget, rel: Rel, props: tuple[str, ...], dates: frozenset[str]
+) -> str:
     """Returns the statement that merges a batch of relationship rows ``[start, end, *values of
     props]`` of type ``rel`` (not for ``exclusive`` targets) and returns how many rows found
     both endpoints (``placed``) and how many relationships already existed but differed."""
@@ -193,7 +195,7 @@ def rel_write_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> 
     end = dict(target.ends)[rel]
     # The id is the MERGE key: it always equals the row's.
     slots = _slots(props, 2, skip="id" if target.by_id else None)
-    sets = _assignments("r", rel, slots)
+    sets = _assignments("r", dates, slots)
     lines = [
         "UNWIND $rows AS row",
         f"MATCH (a:{target.start} {{id: row[0]}})",
@@ -203,7 +205,7 @@ def rel_write_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> 
     if sets:
         lines += [
             f"ON CREATE SET {', '.join(sets)}",
-            f"WITH r, row, {_differs('r', rel, slots)} AS updated",
+            f"WITH r, row, {_differs('r', dates, slots)} AS updated",
             _foreach_if("updated", f"SET {', '.join(sets)}"),
         ]
     else:
@@ -212,7 +214,9 @@ def rel_write_statement(target: RelTarget, rel: Rel, props: tuple[str, ...]) -> 
     return "\n".join(lines)
 
 
-def rel_statement(target: RelTarget, rel: Rel, props: tuple[str, ...], write: bool) -> str:
+def rel_statement(
+    target: RelTarget, rel: Rel, props: tuple[str, ...], dates: frozenset[str], write: bool
+) -> str:
     """Returns the statement that compares (and, if ``write``, merges) a batch of relationship
     rows ``[start, end, *values of props]`` of type ``rel`` and returns how many it created
     (or would), updated and could not place. The write form is the one of ``exclusive``
@@ -238,12 +242,12 @@ def rel_statement(target: RelTarget, rel: Rel, props: tuple[str, ...], write: bo
     carried = "row, a, b, old" + (", gone" if target.exclusive else "")
     lines += [
         f"WITH {carried}, old IS NULL AS created",
-        f"WITH {carried}, created, NOT created AND ({_differs('old', rel, slots)}{stale}) "
+        f"WITH {carried}, created, NOT created AND ({_differs('old', dates, slots)}{stale}) "
         "AS updated",
     ]
     if write:
         placed = "a IS NOT NULL AND b IS NOT NULL AND (created OR updated)"
-        sets = _assignments("r", rel, slots)
+        sets = _assignments("r", dates, slots)
         merge = f"MERGE (a)-[r:{rel}{_merge_key(target, props)}]->(b)"
         lines.append(_foreach_if(placed, merge + (f" SET {', '.join(sets)}" if sets else "")))
         if target.exclusive:
