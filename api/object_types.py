@@ -28,6 +28,7 @@ from stakegraph.api.errors import forbidden
 from stakegraph.api.filters import Filters
 from stakegraph.api.gql import (
     annotation,
+    camel,
     connection_of,
     converter,
     description,
@@ -110,8 +111,8 @@ def _fields(props: tuple[Prop, ...], strict: bool = False) -> list[_Field]:
 def _personal_resolver(prop: Prop) -> Any:
     def read(root: Any, info: Info[Any, Any]) -> Any:
         if not can_see_personal(info):
-            raise forbidden(f"{prop.name} is personal data: the editor or admin role is "
-                            "required")
+            raise forbidden(f"{camel(prop.name)} is personal data: the editor or admin role "
+                            "is required")
         return converter(prop)(root.row.get(prop.name))
 
     return strawberry.field(resolver=resolver(read, [], annotation(prop, nullable=True)),

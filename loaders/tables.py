@@ -10,7 +10,7 @@ what the model promises and a declared property is a column without a code chang
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from stakegraph.schema.combined import Model
@@ -160,72 +160,37 @@ _WORDS = {Label.STAKEHOLDER: "stakeholder", Label.PROJECT: "project",
 
 
 def _specs(model: Model) -> list[TableSpec]:
-    def node(label: Label, names: tuple[str, ...]) -> tuple[Column, ...]:
-        spec = model.node(label)
-        return tuple(_column(model, spec.prop(n)) for n in names)
+    def node(label: Label) -> tuple[Column, ...]:
+        # Every property a file can give, shipped ones then declared ones, in model order.
+        return tuple(_column(model, p) for p in model.node(label).props if not p.derived)
 
-    def rel(rel_type: Rel, names: tuple[str, ...]) -> tuple[Column, ...]:
-        props = {p.name: p for p in model.rel(rel_type).props}
-        return tuple(_column(model, props[n]) for n in names)
+    def rel(rel_type: Rel) -> tuple[Column, ...]:
+        return tuple(_column(model, p) for p in model.rel(rel_type).props if not p.derived)
 
-    def custom(owner: Label | Rel) -> tuple[Column, ...]:
-        return tuple(_column(model, p) for p in model.custom(owner))
-
-    weight = next(p for p in model.rel(Rel.INFLUENCES).props if p.name == "weight")
+    activity = node(Label.ACTIVITY)
+    tie = {c.name: c for c in rel(Rel.INFLUENCES)}
+    weight = tie.pop("weight")
     return [
-        TableSpec(
-            "strategies", 1, node(Label.STRATEGY, ("id", "name", "cluster", "definition")),
-            ("id",), Label.STRATEGY, "custom implementation strategies",
-        ),
-        TableSpec(
-            "outcomes", 1, node(Label.OUTCOME, ("id", "name", "definition")),
-            ("id",), Label.OUTCOME, "custom outcomes",
-        ),
-        TableSpec(
-            "objectives", 1, node(Label.OBJECTIVE, ("id", "name", "definition")),
-            ("id",), Label.OBJECTIVE, "custom engagement objectives",
-        ),
-        TableSpec(
-            "stakeholders", 2,
-            (
-                *node(Label.STAKEHOLDER, ("id", "name", "kind", "sector", "societal",
-                                          "seldom_heard", "country", "role", "email", "phone",
-                                          "notes")),
-                *custom(Label.STAKEHOLDER),
-            ),
-            ("id",), Label.STAKEHOLDER, "people, groups and organisations with a stake",
-        ),
+        TableSpec("strategies", 1, node(Label.STRATEGY), ("id",), Label.STRATEGY,
+                  "custom implementation strategies"),
+        TableSpec("outcomes", 1, node(Label.OUTCOME), ("id",), Label.OUTCOME, "custom outcomes"),
+        TableSpec("objectives", 1, node(Label.OBJECTIVE), ("id",), Label.OBJECTIVE,
+                  "custom engagement objectives"),
+        TableSpec("stakeholders", 2, node(Label.STAKEHOLDER), ("id",), Label.STAKEHOLDER,
+                  "people, groups and organisations with a stake"),
         TableSpec(
             "memberships", 3,
-            (
-                _ref("member_id", Label.STAKEHOLDER),
-                _ref("organisation_id", Label.STAKEHOLDER),
-                *rel(Rel.MEMBER_OF, ("role", "since")),
-            ),
+            (_ref("member_id", Label.STAKEHOLDER), _ref("organisation_id", Label.STAKEHOLDER),
+             *rel(Rel.MEMBER_OF)),
             ("member_id", "organisation_id"), None,
             "person MEMBER_OF group/organisation; organisation PART_OF organisation",
         ),
-        TableSpec(
-            "projects", 3,
-            (
-                *node(Label.PROJECT, (
-                    "id", "name", "description", "stage", "phase", "start_date", "end_date",
-                    "next_review", "engagement_strategy", "inclusion_strategy",
-                    "coproduction_strategy")),
-                *custom(Label.PROJECT),
-            ),
-            ("id",), Label.PROJECT, "studies, programmes, implementation efforts",
-        ),
+        TableSpec("projects", 3, node(Label.PROJECT), ("id",), Label.PROJECT,
+                  "studies, programmes, implementation efforts"),
         TableSpec(
             "assessments", 4,
-            (
-                _ref("stakeholder_id", Label.STAKEHOLDER),
-                _ref("project_id", Label.PROJECT),
-                *rel(Rel.ASSESSED, ("date", "assessor", "method", "category", "interest",
-                                    "impact", "influence", "attitude", "desired_attitude",
-                                    "contact_every_days", "note")),
-                *custom(Rel.ASSESSED),
-            ),
+            (_ref("stakeholder_id", Label.STAKEHOLDER), _ref("project_id", Label.PROJECT),
+             *rel(Rel.ASSESSED)),
             ("stakeholder_id", "project_id", "date", "assessor"), None,
             "dated stake assessments (interest, impact, 9 C category, attitude)",
         ),
@@ -236,53 +201,41 @@ def _specs(model: Model) -> list[TableSpec]:
                 _ref("target_id", Label.STAKEHOLDER),
                 Column("type", required=True, choices=tuple(TIE_WORDS), doc="Which tie it is."),
                 # A weight of 0 would be a tie that is not there: above zero, unlike the range.
-                Column("weight", PropType.FLOAT, maximum=weight.maximum, above_zero=True,
-                       prop="weight", doc=weight.doc),
-                *rel(Rel.INFLUENCES, ("date", "evidence")),
-                *custom(Rel.INFLUENCES),
+                replace(weight, minimum=None, above_zero=True),
+                *tie.values(),
             ),
             ("type", "source_id", "target_id"), None,
             "influences, trusts, collaborates_with, referred between stakeholders",
         ),
         TableSpec(
-            "activities", 5,
-            (
-                *node(Label.ACTIVITY, ("id",)),
-                _ref("project_id", Label.PROJECT),
-                *node(Label.ACTIVITY, ("name", "type", "date", "mode", "duration_minutes",
-                                       "stage", "level", "notes")),
-                *custom(Label.ACTIVITY),
-            ),
+            "activities", 5, (activity[0], _ref("project_id", Label.PROJECT), *activity[1:]),
             ("id",), Label.ACTIVITY, "engagement activities and the spectrum level they reached",
         ),
         TableSpec(
             "participation", 6,
-            (
-                _ref("activity_id", Label.ACTIVITY),
-                _ref("stakeholder_id", Label.STAKEHOLDER),
-                *rel(Rel.PARTICIPATED_IN, ("role",)),
-            ),
+            (_ref("activity_id", Label.ACTIVITY), _ref("stakeholder_id", Label.STAKEHOLDER),
+             *rel(Rel.PARTICIPATED_IN)),
             ("stakeholder_id", "activity_id"), None, "who took part in which activity",
         ),
         TableSpec(
             "activity_links", 6,
             (
                 _ref("activity_id", Label.ACTIVITY),
-                Column("link", required=True, choices=tuple(LINK_WORDS)),
+                Column("link", required=True, choices=tuple(LINK_WORDS),
+                       doc="strategy, objective or outcome."),
                 # The label of the target depends on `link`; checked against that label.
-                Column("target_id", required=True),
-                Column("note"),
+                Column("target_id", required=True, doc="Id of the strategy, objective or "
+                       "outcome."),
+                Column("note", doc="How a strategy was applied, or the evidence of a "
+                       "contribution."),
             ),
             ("activity_id", "link", "target_id"), None,
             "strategies applied, objectives pursued, outcomes contributed to",
         ),
         TableSpec(
             "observations", 7,
-            (
-                _ref("project_id", Label.PROJECT),
-                _ref("outcome_id", Label.OUTCOME),
-                *rel(Rel.OBSERVED, ("date", "value", "evidence")),
-            ),
+            (_ref("project_id", Label.PROJECT), _ref("outcome_id", Label.OUTCOME),
+             *rel(Rel.OBSERVED)),
             ("project_id", "outcome_id", "date"), None, "dated outcome values of a project",
         ),
     ]

@@ -17,6 +17,8 @@
 //   quadrant string?, attitude string?}> — the current assessment in each project, by project id
 // returns: ties_out int — ties it sends
 // returns: ties_in int — ties it receives
+// returns: declared list<{name string, value string}> — the values of the properties this
+//   organisation declared (DeclaredProperty nodes; personal ones left out), lists joined by ;
 // example:
 // :param id => 'demo-patient-forum'
 // :param at => date('2025-06-30')
@@ -42,4 +44,14 @@ RETURN s.id AS id,
          ORDER BY p.id
        } AS assessments,
        COUNT { (s)-[:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]->(:Stakeholder) } AS ties_out,
-       COUNT { (s)<-[:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-(:Stakeholder) } AS ties_in
+       COUNT { (s)<-[:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]-(:Stakeholder) } AS ties_in,
+       COLLECT {
+         MATCH (d:DeclaredProperty {owner: 'Stakeholder'})
+         WHERE NOT d.personal AND s[d.name] IS NOT NULL AND (size(d.kinds) = 0 OR s.kind IN d.kinds)
+         WITH d.name AS name, s[d.name] AS value
+         RETURN {name: name, value: CASE WHEN valueType(value) STARTS WITH 'LIST'
+                                         THEN reduce(text = '', t IN value |
+                                                     text + CASE WHEN text = '' THEN '' ELSE ';' END + toString(t))
+                                         ELSE toString(value) END}
+         ORDER BY name
+       } AS declared

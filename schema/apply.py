@@ -8,7 +8,11 @@ from typing import Any
 
 from stakegraph.schema.combined import Model
 from stakegraph.schema.constraints import schema_items
-from stakegraph.schema.declared import read_model
+from stakegraph.schema.declared import (
+    SYNC_DECLARED_PROPERTIES,
+    declared_property_rows,
+    read_model,
+)
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
 from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme
@@ -73,7 +77,9 @@ def apply_schema(db: GraphDB, model: Model | None = None) -> ApplyReport:
         for item in schema_items():
             session.run(item.statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
-    all_schemes = (model or read_model(db)).schemes
+    model = model or read_model(db)
+    all_schemes = model.schemes
+    db.write(SYNC_DECLARED_PROPERTIES, rows=declared_property_rows(model.extension))
     with db.session() as session:
         for scheme in all_schemes.values():
             rows = _term_rows(scheme)

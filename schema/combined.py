@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 
 from stakegraph.schema.extensions import CustomProperty, Extension, Target, ValueType
 from stakegraph.schema.model import (
@@ -61,14 +61,14 @@ class Model:
             version,
         )
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Returns a short hash of what the model holds: equal models have equal keys (for
         caches of what is derived from a model)."""
-        if self.extension.is_empty:
-            return "shipped"
-        digest = hashlib.sha256(self.extension.canonical_json().encode()).hexdigest()
-        return f"x{digest[:16]}"
+        text = repr((self.nodes, self.relationships, sorted(
+            (s.name, tuple((t.code, t.label) for t in s.terms)) for s in self.schemes.values()
+        )))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def node(self, label: Label) -> NodeSpec:
         """Returns the spec of a node label (a kind of stakeholder gives Stakeholder's)."""

@@ -50,6 +50,28 @@ class Version:
     applied_by: str | None
 
 
+# Replaces the DeclaredProperty nodes by those of the declaration in force ($rows).
+SYNC_DECLARED_PROPERTIES = (
+    f"CALL () {{ MATCH (d:{Label.DECLARED_PROPERTY}) DETACH DELETE d }} "
+    f"UNWIND $rows AS row CREATE (d:{Label.DECLARED_PROPERTY}) SET d = row"
+)
+
+
+def declared_property_rows(extension: Extension) -> list[dict[str, object]]:
+    """Returns the DeclaredProperty node of every property ``extension`` declares."""
+    rows: list[dict[str, object]] = []
+    for p in extension.properties:
+        owners = [str(p.target.label)] if p.target.label else [str(r) for r in p.target.rels]
+        for owner in owners:
+            rows.append({
+                "id": f"{owner}.{p.name}", "owner": owner, "name": p.name,
+                "type": p.type.value, "scheme": p.scheme,
+                "kinds": [k.value for k in p.target.kinds], "required": p.required,
+                "personal": p.personal, "description": p.description,
+            })
+    return rows
+
+
 def digest(extension: Extension) -> str:
     """Returns the SHA-256 of an extension's canonical JSON."""
     return hashlib.sha256(extension.canonical_json().encode("utf-8")).hexdigest()

@@ -30,6 +30,7 @@ keeps them in the graph.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 import tomllib
 from collections.abc import Mapping
@@ -59,7 +60,7 @@ RESERVED = frozenset({
     "members", "parent", "parts", "project", "activities", "observations", "participants",
     "strategies", "objectives", "outcomes", "stakeholder", "activity", "source", "target",
     "advice", "is_vocabulary", "member", "organisation", "uses", "contributions", "pursuits",
-    "broader", "narrower", "typename",
+    "broader", "narrower", "typename", "row",
 })
 MAX_TERMS = 2000
 MAX_PROPERTIES = 200
@@ -368,7 +369,8 @@ class _Checker:
             {name: terms for name, terms in sorted(added.items()) if terms},
         )
 
-    def terms(self, where: str, value: Any, taken: set[str]) -> tuple[DeclaredTerm, ...]:
+    def terms(self, where: str, value: Any, taken: set[str],
+              shipped_labels: frozenset[str] = frozenset()) -> tuple[DeclaredTerm, ...]:
         if not isinstance(value, list):
             self.problem(where, "a list of {code, label, definition} entries", value)
             return ()
@@ -393,7 +395,7 @@ class _Checker:
             if not label:
                 self.problem(f"{at}.label", "a label (the term's display name)")
                 continue
-            if label.lower() in labels:
+            if label.lower() in labels or label.lower() in shipped_labels:
                 self.problem(f"{at}.label", "a label not already in the scheme", label)
                 continue
             taken.add(code)
@@ -437,14 +439,8 @@ class _Checker:
                 self.problem(where, f"a scheme open to local terms ({opened}); {name} defines "
                              "the method and stays closed", name)
                 continue
-            taken = set(base.codes)
-            terms = self.terms(where, raw, taken)
-            shipped_labels = {t.label.lower() for t in base.terms}
-            for i, term in enumerate(terms):
-                if term.label.lower() in shipped_labels:
-                    self.problem(f"{where}[{i}].label", "a label the shipped scheme does not "
-                                 "have", term.label)
-            out[name] = terms
+            shipped_labels = frozenset(t.label.lower() for t in base.terms)
+            out[name] = self.terms(where, raw, set(base.codes), shipped_labels)
         return out
 
     def properties(self, table: dict[str, Any], known: dict[str, bool]) -> list[CustomProperty]:
@@ -480,7 +476,8 @@ class _Checker:
             self.problem(where, "a name of lower-case letters, digits and _, starting with a "
                          "letter, at most 40 characters", name)
             return None
-        if name in RESERVED or name.endswith("_id") or name.startswith("_"):
+        if (name in RESERVED or name.endswith("_id") or name.startswith("_")
+                or keyword.iskeyword(name)):
             self.problem(where, "a name stakegraph does not already use (not id, kind, type, "
                          "a link name such as stakes or ties, or one ending in _id)", name)
             return None

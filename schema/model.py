@@ -30,8 +30,10 @@ class Label(StrEnum):
     CONCEPT = "Concept"
     AUDIT = "AuditEvent"
     ANALYTICS_RUN = "AnalyticsRun"
-    # The declared extensions of the model, one node per version (see schema/extensions.py).
+    # The declared extensions of the model, one node per version (see schema/extensions.py),
+    # and one node per declared property of the version in force, for Cypher to read.
     MODEL_EXTENSION = "ModelExtension"
+    DECLARED_PROPERTY = "DeclaredProperty"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
 
@@ -98,7 +100,8 @@ class Prop:
     kinds have it (empty: all). ``enum``: the closed set of values (its members' values).
     ``default``: what an absent value reads as. ``custom``: declared by an organisation, not
     shipped. ``filterable``: lists can be filtered on it (equality for terms, booleans and
-    text; ranges for numbers and dates); personal data never is.
+    text; ranges for numbers and dates); personal data never is. ``derived``: stakegraph works
+    it out when writing (an assessment's id and quadrant), so no file or input gives it.
     """
 
     name: str
@@ -115,6 +118,7 @@ class Prop:
     default: float | None = None
     custom: bool = False
     filterable: bool | None = None
+    derived: bool = False
 
     def can_filter(self) -> bool:
         """Returns whether lists can be filtered on this property: never personal data, ids
@@ -172,7 +176,8 @@ HIGH_THRESHOLD = 6
 _ID = Prop("id", required=True, doc="Stable identifier, unique per label.")
 _NAME = Prop("name", required=True, doc="Display name.")
 _DEFINITION = Prop("definition", doc="What it means, in a sentence or two.")
-_SOURCE = Prop("source", doc="Where it comes from: the vocabulary's title, or 'custom'.")
+_SOURCE = Prop("source", derived=True,
+               doc="Where it comes from: the vocabulary's title, or 'custom'.")
 
 NODES: tuple[NodeSpec, ...] = (
     NodeSpec(
@@ -312,6 +317,23 @@ NODES: tuple[NodeSpec, ...] = (
         ),
         name_indexed=False,
     ),
+    NodeSpec(
+        Label.DECLARED_PROPERTY,
+        "A property an organisation declared, as the declaration in force has it (rewritten "
+        "with every change), so that Cypher and Neo4j Browser can read the model.",
+        (
+            Prop("id", required=True, doc="owner.name, e.g. Stakeholder.local_authority."),
+            Prop("owner", required=True, doc="The label or relationship type it sits on."),
+            Prop("name", required=True, doc="The property's name."),
+            Prop("type", required=True, doc="text, integer, number, date, boolean, term, terms."),
+            Prop("scheme", doc="The vocabulary of a term or terms property."),
+            Prop("kinds", doc="The kinds of stakeholder that have it (empty: all)."),
+            Prop("required", PropType.BOOLEAN, doc="Every row must give a value."),
+            Prop("personal", PropType.BOOLEAN, doc="Personal data."),
+            Prop("description", doc="What it means."),
+        ),
+        name_indexed=False,
+    ),
 )
 
 _TIE_PROPS = (
@@ -342,7 +364,8 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.PROJECT,
         "A dated assessment of a stakeholder's stake in a project; history is kept, latest wins.",
         (
-            Prop("id", required=True, doc="Derived: stakeholder|project|date|assessor."),
+            Prop("id", required=True, derived=True,
+                 doc="Derived: stakeholder|project|date|assessor."),
             Prop("date", PropType.DATE, required=True, doc="When the judgement was made."),
             Prop("assessor", required=True, doc="Who or which method made the judgement."),
             Prop("method", doc="How: workshop, interview, desk review, ..."),
@@ -353,7 +376,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
                  maximum=SCALE_MAX, doc="How much the project affects them, 1 to 10."),
             Prop("influence", PropType.INTEGER, minimum=SCALE_MIN, maximum=SCALE_MAX,
                  doc="Influence over the project, 1 to 10."),
-            Prop("quadrant", scheme="quadrant",
+            Prop("quadrant", scheme="quadrant", derived=True,
                  doc="q1..q4, derived from interest and impact when written."),
             Prop("attitude", scheme="attitude", doc="Current attitude: code of `attitude`."),
             Prop("desired_attitude", scheme="attitude",
@@ -423,7 +446,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.OUTCOME,
         "An outcome observed for a project at a date, with a value; history is kept.",
         (
-            Prop("id", required=True, doc="Derived: project|outcome|date."),
+            Prop("id", required=True, derived=True, doc="Derived: project|outcome|date."),
             Prop("date", PropType.DATE, required=True, doc="When it was observed."),
             Prop("value", PropType.FLOAT, required=True, minimum=-1e9, maximum=1e9,
                  doc="The observed value."),
