@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -192,8 +193,9 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 class Diagnostics(SchemaExtension):
-    """Adds the request id (always), and with the debug setting the database round trips and
-    which executor completed the root fields, to the response's ``extensions``."""
+    """Adds the request id (always), and with the debug setting the database round trips, which
+    executor completed the root fields and which worker process answered, to the response's
+    ``extensions``."""
 
     def __init__(self, debug: bool) -> None:
         self.debug = debug
@@ -205,4 +207,5 @@ class Diagnostics(SchemaExtension):
         if self.debug and gateway is not None:
             out["roundTrips"] = gateway.round_trips
             out["completions"] = dict(getattr(context, "completions", {}))
+            out["worker"] = os.getpid()
         return out

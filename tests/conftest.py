@@ -24,6 +24,7 @@ os.environ.setdefault("STAKEGRAPH_BOLT_PORT", "17687")
 os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
 
 from stakegraph.schema.apply import apply_schema  # noqa: E402
+from stakegraph.schema.combined import Model  # noqa: E402
 from stakegraph.schema.graphdb import GraphDB  # noqa: E402
 from stakegraph.schema.model import NODES  # noqa: E402
 
@@ -81,6 +82,49 @@ def cli_env(driver: Driver, neo4j_server: Settings) -> dict[str, str]:
         NEO4J_DATABASE=conn.database,
     )
     return env
+
+
+EXAMPLE_DECLARATION = REPO / "docs" / "examples" / "extension.toml"
+
+
+def _model_version(db: GraphDB) -> int:
+    from stakegraph.schema.declared import read_model
+
+    assert read_model(db).extension.is_empty, "a test left a declared extension behind"
+    version: int = db.read(
+        "MATCH (e:ModelExtension) RETURN coalesce(max(e.version), 0) AS v")[0]["v"]
+    return version
+
+
+def _back_to_shipped(db: GraphDB, before: int) -> None:
+    db.write("MATCH (e:ModelExtension) WHERE e.version > $v DETACH DELETE e", v=before)
+    db.write("MATCH (c:Concept {origin: 'declared'}) DETACH DELETE c")
+    db.write("MATCH (d:DeclaredProperty) DETACH DELETE d")
+    db.write("MATCH (a:AuditEvent {action: 'model-change'}) DETACH DELETE a")
+
+
+@pytest.fixture
+def restore_model(db: GraphDB) -> Iterator[None]:
+    """Lets a test declare extensions of the model: afterwards the shipped model is in force
+    again (the versions, declared terms and properties and model audit events it made are
+    deleted; its data go with its scratch prefix)."""
+    before = _model_version(db)
+    yield
+    _back_to_shipped(db, before)
+
+
+@pytest.fixture(scope="module")
+def example_model(db: GraphDB) -> Iterator[Model]:
+    """The model of ``docs/examples/extension.toml``, in force in the graph for a module's
+    tests (servers started after it serve it); the shipped model again afterwards."""
+    from stakegraph.loaders.model_change import apply_declaration
+    from stakegraph.schema.declared import read_model
+    from stakegraph.schema.extensions import read_declaration
+
+    before = _model_version(db)
+    apply_declaration(db, read_declaration(EXAMPLE_DECLARATION), actor="pytest")
+    yield read_model(db)
+    _back_to_shipped(db, before)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 graphql-core's own execution does: the same data, the same errors at the same paths.
 
 Two servers run side by side on the same scratch graph, one with the fast completion and one
-without (``STAKEGRAPH_API_FAST_COMPLETION=false``), and every query below goes to both. The
+without (``STAKEGRAPH_API_FAST_COMPLETION=false``), and every query below goes to both. They serve
+the model of ``docs/examples/extension.toml`` (declared properties of every type, personal ones,
+lists of terms), so the generated types are exercised with declared fields too. The
 queries are generated from the schema (every root lookup and list, every field of every type
 reached, four levels deep, interfaces through inline fragments) and written by hand for the
 corners: aliases, fragments, directives, shared subtrees, errors, nulls. Each response also says
@@ -13,6 +15,7 @@ really ran and the fallback really fell back.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +30,13 @@ from graphql import (
 )
 from neo4j import Driver
 from stakegraph.api.schema import build_schema
+from stakegraph.schema.combined import Model
+from stakegraph.schema.extensions import read_declaration
 
 from stakegraph.settings import Settings
 
-PERSONAL = {"email", "phone", "notes"}
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "extension.toml"
+PERSONAL = {"email", "phone", "notes", "preferredContact"}
 LOOKUPS = {
     "stakeholder": ("ann", "bob", "org", "parent", "grp", "nobody"),
     "project": ("p1", "p2"),
@@ -80,7 +86,7 @@ def _selection(type_: GraphQLNamedType, depth: int, personal: bool) -> str:
     return " ".join(parts)
 
 
-SCHEMA = build_schema(Settings())._schema
+SCHEMA = build_schema(Settings(), Model.extended(read_declaration(EXAMPLE), 1))._schema
 
 
 def _root_queries(personal: bool) -> list[tuple[str, str]]:
@@ -101,7 +107,7 @@ def _root_queries(personal: bool) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def servers(
-    api_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    api_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory, example_model: Model
 ) -> Iterator[tuple[Server, Server]]:
     """(fast, standard): the same API with and without the fast completion, limits raised
     so whole-schema queries fit."""
@@ -127,9 +133,20 @@ def servers(
 
 @pytest.fixture
 def seeded(driver: Driver, database: str, scratch: str) -> Graph:
-    """The scratch graph of the API tests."""
+    """The scratch graph of the API tests, with values of the declared properties."""
     driver.execute_query(SEED, p=scratch, database_=database)
+    driver.execute_query(DECLARED_VALUES, p=scratch, database_=database)
     return Graph(scratch)
+
+
+DECLARED_VALUES = """
+MATCH (ann:Stakeholder {id: $p + 'ann'}), (org:Stakeholder {id: $p + 'org'}),
+      (p1:Project {id: $p + 'p1'}), (w1:EngagementActivity {id: $p + 'w1'}),
+      (ann)-[t:INFLUENCES]->(:Stakeholder {id: $p + 'bob'})
+SET ann.local_authority = 'leicester', ann.preferred_contact = 'evenings',
+    org.local_authority = 'rutland', org.trust_code = 'RX1', p1.priority = true,
+    w1.topics = ['access', 'digital'], t.confidence = 4
+"""
 
 
 def _both(

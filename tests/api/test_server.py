@@ -14,7 +14,8 @@ SDL_FILE = Path(__file__).resolve().parents[2] / "api" / "schema.graphql"
 
 def test_committed_sdl_matches_the_code() -> None:
     assert SDL_FILE.read_text() == sdl(), (
-        "api/schema.graphql is stale: run `stakegraph schema graphql --shipped > api/schema.graphql`"
+        "api/schema.graphql is stale: run "
+        "`stakegraph schema graphql --shipped > api/schema.graphql`"
     )
 
 
