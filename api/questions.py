@@ -20,7 +20,6 @@ params)` stays the untyped way to run any of them.
 from __future__ import annotations
 
 import inspect
-import keyword
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -31,6 +30,7 @@ import strawberry
 from stakegraph.api.auth import Role
 from stakegraph.api.context import require
 from stakegraph.api.enums import TieType
+from stakegraph.api.gql import camel, python_name
 from stakegraph.api.values import to_date
 from stakegraph.queries.library import (
     TODAY,
@@ -43,7 +43,6 @@ from stakegraph.queries.library import (
     questions,
 )
 from strawberry import Info
-from strawberry.utils.str_converters import to_camel_case
 
 Convert = Callable[[Any], Any]
 
@@ -75,11 +74,6 @@ def pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
-def camel(name: str) -> str:
-    """Returns a snake_case name as the GraphQL name of a field or argument."""
-    return to_camel_case(name)
-
-
 def enum_value_name(choice: str) -> str:
     """Returns the GraphQL enum value of a choice (``EngagementActivity`` ->
     ``ENGAGEMENT_ACTIVITY``, ``coproduction`` -> ``COPRODUCTION``)."""
@@ -95,11 +89,6 @@ def prose(text: str) -> str:
         return text
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def python_name(name: str) -> str:
-    """Returns a column or parameter name usable as a Python identifier (``from`` -> ``from_``)."""
-    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 # ---- result types ---------------------------------------------------------------------------
@@ -118,7 +107,7 @@ def _output(value_type: ValueType, type_name: str, description: str) -> tuple[An
     read from Neo4j into it; a map becomes the type ``type_name`` with ``description``."""
     annotation: Any
     convert: Convert
-    if value_type.kind == "list" and value_type.item is not None:
+    if value_type.shape == "list" and value_type.item is not None:
         item_annotation, item_convert = _output(value_type.item, type_name, description)
         annotation = list[item_annotation]  # type: ignore[valid-type]
 
@@ -126,10 +115,10 @@ def _output(value_type: ValueType, type_name: str, description: str) -> tuple[An
             return [item_convert(v) for v in value]
 
         convert = each
-    elif value_type.kind == "map":
+    elif value_type.shape == "map":
         annotation, convert = object_type(type_name, value_type.fields, description)
     else:
-        annotation, plain = _SCALARS[value_type.kind]
+        annotation, plain = _SCALARS[value_type.shape]
         convert = _scalar_converter(plain)
 
     # A null passes as null even where the header says there is none: GraphQL then reports the
@@ -171,7 +160,7 @@ def object_type(
 def _singular(column: Column) -> str:
     """Returns a list column's name for one of its items (``assessments`` -> ``assessment``)."""
     name = column.name
-    if column.type.kind == "list" and name.endswith("s") and not name.endswith("ss"):
+    if column.type.shape == "list" and name.endswith("s") and not name.endswith("ss"):
         return name[:-1]
     return name
 

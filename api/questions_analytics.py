@@ -21,6 +21,7 @@ from stakegraph.api.context import Context, require
 from stakegraph.api.enums import TieType
 from stakegraph.api.errors import ApiError, ErrorCode, invalid, not_found
 from stakegraph.queries.library import bind, get_query
+from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.model import Label
 from strawberry import Info
 
@@ -31,7 +32,6 @@ MAX_KEY_PLAYERS = 50
 MAX_HOPS = 5
 PROJECTION = "analytics_project_projection"
 
-Row = dict[str, Any]
 
 
 @strawberry.enum(description="The measures `influenceScores` can rank stakeholders by.")
@@ -111,17 +111,17 @@ class Computed:
 
     stakeholders: int
     arcs: int
-    rows: list[Row]
+    rows: list[RecordData]
     reached: int = 0
 
 
-def _network(rows: Sequence[Row], weighted: bool) -> Any:
+def _network(rows: Sequence[RecordData], weighted: bool) -> Any:
     from stakegraph.queries.analytics.projection import network_from_rows
 
     return network_from_rows(((r["id"], r["name"], r["ties"]) for r in rows), weighted)
 
 
-def compute_influence(rows: Sequence[Row], weighted: bool) -> Computed:
+def compute_influence(rows: Sequence[RecordData], weighted: bool) -> Computed:
     """Returns every stakeholder's scores (unsorted) on the network of projection rows."""
     from stakegraph.queries.analytics import centrality as cen
     from stakegraph.queries.analytics.run import score_rows
@@ -145,7 +145,7 @@ def compute_influence(rows: Sequence[Row], weighted: bool) -> Computed:
     return Computed(net.n, net.m, score_rows(net, columns))
 
 
-def compute_key_players(rows: Sequence[Row], k: int, hops: int) -> Computed:
+def compute_key_players(rows: Sequence[RecordData], k: int, hops: int) -> Computed:
     """Returns the greedy key players in pick order and how many others the set reaches."""
     from stakegraph.queries.analytics.reach import key_players
 
@@ -160,7 +160,7 @@ def compute_key_players(rows: Sequence[Row], k: int, hops: int) -> Computed:
     return Computed(net.n, net.m, players, picked.reached)
 
 
-def rank(rows: list[Row], measure: InfluenceMeasure) -> list[Row]:
+def rank(rows: list[RecordData], measure: InfluenceMeasure) -> list[RecordData]:
     """Returns the rows best first by ``measure``: highest first, except constraint, where the
     lowest (the broker) comes first; missing values last; ties by id (as `stakegraph analyse`
     ranks them)."""
@@ -174,7 +174,7 @@ def rank(rows: list[Row], measure: InfluenceMeasure) -> list[Row]:
 
 async def read_network(
     context: Context, project: str, tie_types: list[TieType] | None
-) -> list[Row]:
+) -> list[RecordData]:
     """Returns the project's projection rows (one round trip; a second only when there are none,
     to tell a missing project from an empty one); NOT_FOUND or VALIDATION when it is missing or
     too large."""

@@ -18,6 +18,19 @@ from pathlib import Path
 from stakegraph.queries.library import Param, all_queries
 
 GUIDE_NAME = "stakegraph-guide.html"
+# What the "Your model" slide runs: the declaration in force, as the graph keeps it.
+DECLARED_PROPERTIES = (
+    "MATCH (d:DeclaredProperty)\n"
+    "RETURN d.owner AS owner, d.name AS property, d.type AS type, d.scheme AS scheme,\n"
+    "       d.kinds AS kinds, d.required AS required, d.personal AS personal,\n"
+    "       d.description AS description\n"
+    "ORDER BY owner, property"
+)
+DECLARED_TERMS = (
+    "MATCH (c:Concept {origin: 'declared'})\n"
+    "RETURN c.scheme AS scheme, c.code AS code, c.name AS label\n"
+    "ORDER BY scheme, c.order"
+)
 GRASS_NAME = "stakegraph.grass"
 
 
@@ -73,6 +86,18 @@ def guide_html(docs: list[QueryDoc]) -> str:
             + ".</p>",
         )
     ]
+    slides.append(_slide(
+        "Your model",
+        "what your organisation declared",
+        "<p>Properties and terms an organisation declares (<code>stakegraph schema extend "
+        "FILE</code>) sit beside the shipped ones: the loader, the API, the exports and "
+        "<code>stakeholder_lookup</code> carry them. The declaration in force is listed by "
+        "these two queries.</p>"
+        "<figure><pre class=\"pre-scrollable code runnable\">" + e(DECLARED_PROPERTIES)
+        + "</pre><figcaption>Declared properties</figcaption></figure>"
+        "<figure><pre class=\"pre-scrollable code runnable\">" + e(DECLARED_TERMS)
+        + "</pre><figcaption>Declared terms</figcaption></figure>",
+    ))
     for d in docs:
         parts = [f"<p>{e(d.purpose)}</p>"]
         if d.params:

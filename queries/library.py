@@ -120,22 +120,22 @@ class Param:
 
 @dataclass(frozen=True)
 class ValueType:
-    """The declared type of a result value: a scalar (``kind`` one of VALUE_SCALARS), a
+    """The declared type of a result value: its ``shape``, a scalar (one of VALUE_SCALARS), a
     ``list`` of ``item``, or a ``map`` with ``fields``; ``nullable`` when it can be null."""
 
-    kind: str
+    shape: str
     nullable: bool = False
     item: ValueType | None = None
     fields: tuple[Column, ...] = ()
 
     def __str__(self) -> str:
         """Returns the type as a header writes it, e.g. ``list<{project id, date date?}>``."""
-        if self.kind == "list" and self.item is not None:
+        if self.shape == "list" and self.item is not None:
             text = f"list<{self.item}>"
-        elif self.kind == "map":
+        elif self.shape == "map":
             text = "{" + ", ".join(f"{f.name} {f.type}" for f in self.fields) + "}"
         else:
-            text = self.kind
+            text = self.shape
         return text + ("?" if self.nullable else "")
 
 
@@ -324,7 +324,7 @@ def _value_type(text: str, at: int) -> tuple[ValueType, int]:
         built = ValueType(word.group())
         at = word.end()
     if text.startswith("?", at):
-        return ValueType(built.kind, True, built.item, built.fields), at + 1
+        return ValueType(built.shape, True, built.item, built.fields), at + 1
     return built, at
 
 
@@ -646,12 +646,12 @@ def row_problems(query: Query, row: Mapping[str, Any]) -> list[str]:
 def _value_problems(where: str, declared: ValueType, value: object) -> list[str]:
     if value is None:
         return [] if declared.nullable else [f"{where}: null, declared {declared}"]
-    if declared.kind == "list" and declared.item is not None:
+    if declared.shape == "list" and declared.item is not None:
         if not isinstance(value, list):
             return [f"{where}: {value!r} is not a list"]
         item = declared.item
         return [p for i, v in enumerate(value) for p in _value_problems(f"{where}[{i}]", item, v)]
-    if declared.kind == "map":
+    if declared.shape == "map":
         if not isinstance(value, Mapping):
             return [f"{where}: {value!r} is not a map"]
         keys = [f.name for f in declared.fields]
@@ -662,8 +662,8 @@ def _value_problems(where: str, declared: ValueType, value: object) -> list[str]
             for f in declared.fields
             for p in _value_problems(f"{where}.{f.name}", f.type, value[f.name])
         ]
-    if not _SCALAR_CHECKS[declared.kind](value):
-        return [f"{where}: {value!r} is not a {declared.kind}"]
+    if not _SCALAR_CHECKS[declared.shape](value):
+        return [f"{where}: {value!r} is not a {declared.shape}"]
     return []
 
 

@@ -18,7 +18,7 @@
 // returns: ties_out int — ties it sends
 // returns: ties_in int — ties it receives
 // returns: declared list<{name string, value string}> — the values of the properties this
-//   organisation declared (DeclaredProperty nodes; personal ones left out), lists joined by ;
+//   organisation declared (DeclaredProperty nodes; personal ones left out), lists comma-joined
 // example:
 // :param id => 'demo-patient-forum'
 // :param at => date('2025-06-30')
@@ -51,7 +51,7 @@ RETURN s.id AS id,
          WITH d.name AS name, s[d.name] AS value
          RETURN {name: name, value: CASE WHEN valueType(value) STARTS WITH 'LIST'
                                          THEN reduce(text = '', t IN value |
-                                                     text + CASE WHEN text = '' THEN '' ELSE ';' END + toString(t))
+                                                     text + CASE WHEN text = '' THEN '' ELSE ', ' END + toString(t))
                                          ELSE toString(value) END}
          ORDER BY name
        } AS declared

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 
-from stakegraph.schema.extensions import CustomProperty, Extension, Target, ValueType
+from stakegraph.schema.extensions import CustomProperty, DeclaredType, Extension, Target
 from stakegraph.schema.model import (
     NODES,
     RELATIONSHIPS,
@@ -127,11 +127,11 @@ def custom_prop(declared: CustomProperty) -> Prop:
         maximum=declared.maximum,
         doc=declared.description or f"{declared.name.replace('_', ' ').capitalize()} "
         f"(declared by this organisation).",
-        many=value_type is ValueType.TERMS,
+        many=value_type is DeclaredType.TERMS,
         kinds=declared.target.kinds,
         custom=True,
         # Custom text is usually a code (a trust code, a ward): equality is worth having.
-        filterable=None if value_type is not ValueType.TEXT else True,
+        filterable=None if value_type is not DeclaredType.TEXT else True,
     )
 
 

@@ -26,7 +26,7 @@ class SchemaItem:
     """One constraint or index: its name, kind and the statement that creates it."""
 
     name: str
-    kind: str
+    category: str
     statement: str
 
 

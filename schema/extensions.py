@@ -106,7 +106,7 @@ class Target(StrEnum):
                 Target.ORGANISATION: (Kind.ORGANISATION,)}.get(self, ())
 
 
-class ValueType(StrEnum):
+class DeclaredType(StrEnum):
     """The types a custom property can have."""
 
     TEXT = "text"
@@ -121,16 +121,16 @@ class ValueType(StrEnum):
     def prop_type(self) -> PropType:
         """Returns how the value is stored in Neo4j."""
         return {
-            ValueType.INTEGER: PropType.INTEGER,
-            ValueType.NUMBER: PropType.FLOAT,
-            ValueType.DATE: PropType.DATE,
-            ValueType.BOOLEAN: PropType.BOOLEAN,
+            DeclaredType.INTEGER: PropType.INTEGER,
+            DeclaredType.NUMBER: PropType.FLOAT,
+            DeclaredType.DATE: PropType.DATE,
+            DeclaredType.BOOLEAN: PropType.BOOLEAN,
         }.get(self, PropType.STRING)
 
     @property
     def has_scheme(self) -> bool:
         """Returns whether values are terms of a scheme."""
-        return self in (ValueType.TERM, ValueType.TERMS)
+        return self in (DeclaredType.TERM, DeclaredType.TERMS)
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class CustomProperty:
 
     target: Target
     name: str
-    type: ValueType
+    type: DeclaredType
     scheme: str | None = None
     required: bool = False
     personal: bool = False
@@ -488,9 +488,9 @@ class _Checker:
             return None
         raw_type = entry.get("type")
         try:
-            value_type = ValueType(str(raw_type))
+            value_type = DeclaredType(str(raw_type))
         except ValueError:
-            self.problem(f"{where}.type", f"one of {', '.join(v.value for v in ValueType)}",
+            self.problem(f"{where}.type", f"one of {', '.join(v.value for v in DeclaredType)}",
                          raw_type)
             return None
         scheme = entry.get("scheme")
@@ -505,7 +505,7 @@ class _Checker:
         minimum = self.number(f"{where}.minimum", entry.get("minimum"))
         maximum = self.number(f"{where}.maximum", entry.get("maximum"))
         if (minimum is not None or maximum is not None) and value_type not in (
-                ValueType.INTEGER, ValueType.NUMBER):
+                DeclaredType.INTEGER, DeclaredType.NUMBER):
             self.problem(f"{where}.minimum", "no range (only integer and number have one)")
         if minimum is not None and maximum is not None and minimum > maximum:
             self.problem(f"{where}.maximum", f"at least the minimum {minimum}", maximum)
@@ -531,9 +531,9 @@ __all__ = [
     "DeclarationInvalid",
     "DeclarationProblem",
     "DeclaredTerm",
+    "DeclaredType",
     "Extension",
     "Target",
-    "ValueType",
     "parse_declaration",
     "read_declaration",
 ]

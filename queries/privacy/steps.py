@@ -19,8 +19,8 @@ from stakegraph.queries.privacy.rules import (
     tie_text,
 )
 from stakegraph.schema.combined import Model
+from stakegraph.schema.graphdb import RecordData
 
-Row = dict[str, Any]
 EXPORT_FORMAT = "stakegraph-person-export/1"
 _SECTIONS = ("memberships", "ties", "assessments", "participations", "scores", "audit_events")
 
@@ -33,7 +33,7 @@ class Statement:
     params: dict[str, Any]
 
 
-Steps = Generator[Statement, list[Row], Any]
+Steps = Generator[Statement, list[RecordData], Any]
 
 
 def statement(name: str, params: Mapping[str, object]) -> Statement:
@@ -74,7 +74,7 @@ class AuditPage:
     events: list[dict[str, Any]]
 
 
-def _check_person(rows: list[Row], ident: str) -> None:
+def _check_person(rows: list[RecordData], ident: str) -> None:
     if not rows:
         raise UnknownPersonError(ident)
     if not rows[0]["person"]:
@@ -101,7 +101,7 @@ def _record(action: str, subject: str, actor: str, via: str, at: dt.datetime,
     )
 
 
-def export_document(row: Row, subject: str, at: dt.datetime) -> dict[str, Any]:
+def export_document(row: RecordData, subject: str, at: dt.datetime) -> dict[str, Any]:
     """Returns the JSON-ready export of a person from the row of ``privacy_person_export``."""
     plain = jsonable(native(row))
     return {
@@ -122,7 +122,7 @@ def export_summary(document: Mapping[str, Any], model: Model) -> str:
     return f"exported {len(props)} properties (personal: {shown}); {counts}"
 
 
-def erase_summary(row: Row) -> str:
+def erase_summary(row: RecordData) -> str:
     """Returns what an erasure removed and kept, as counts and property names."""
     removed = ", ".join(row["removed"]) or "none"
     name = "name pseudonymised" if row["renamed"] else "name already pseudonymised"

@@ -70,9 +70,9 @@ def show(
                       f"{len(history)} version(s) in the graph.")
     else:
         console.print("No declared extension: the shipped model.")
-    items = Table("name", "kind", "statement", title="Constraints and indexes")
+    items = Table("name", "category", "statement", title="Constraints and indexes")
     for item in schema_items():
-        items.add_row(item.name, item.kind, item.statement)
+        items.add_row(item.name, item.category, item.statement)
     console.print(items)
 
 

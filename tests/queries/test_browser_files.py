@@ -7,7 +7,10 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from stakegraph.queries.browser_guide import (
+    DECLARED_PROPERTIES,
+    DECLARED_TERMS,
     GRASS_NAME,
     GUIDE_NAME,
     grass_text,
@@ -15,6 +18,7 @@ from stakegraph.queries.browser_guide import (
     library_docs,
 )
 from stakegraph.queries.library import all_queries
+from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
 
 BROWSER_DIR = Path(__file__).resolve().parents[2] / "queries" / "browser"
@@ -72,8 +76,8 @@ def test_guide_lists_every_library_query_and_is_current() -> None:
         "`stakegraph export --browser queries/browser`"
     )
     titles = re.findall(r"<h3>(.*?)</h3>", committed)
-    assert titles[0] == "stakegraph"
-    assert titles[1:] == sorted(all_queries())
+    assert titles[:2] == ["stakegraph", "Your model"]
+    assert titles[2:] == sorted(all_queries())
     for query in all_queries().values():
         assert html.escape(query.statement) in committed
 
@@ -84,3 +88,20 @@ def test_cli_writes_the_browser_files(cli_env: dict[str, str], tmp_path: Path) -
     assert out.returncode == 0, out.stderr
     assert (tmp_path / GRASS_NAME).read_text(encoding="utf-8") == grass_text()
     assert (tmp_path / GUIDE_NAME).read_text(encoding="utf-8") == guide_html(library_docs())
+
+
+@pytest.mark.usefixtures("restore_model")
+def test_the_your_model_slide_lists_what_is_declared(db: GraphDB) -> None:
+    from stakegraph.loaders.model_change import apply_declaration
+    from stakegraph.schema.extensions import parse_declaration
+
+    assert db.read(DECLARED_PROPERTIES) == []
+    apply_declaration(db, parse_declaration({
+        "properties": {"person": {"postcode": {"type": "text", "personal": True}}},
+        "terms": {"sector": [{"code": "housing", "label": "Housing association"}]},
+    }))
+    [row] = db.read(DECLARED_PROPERTIES)
+    assert (row["owner"], row["property"], row["kinds"], row["personal"]) == (
+        "Stakeholder", "postcode", ["person"], True)
+    assert [r.data() for r in db.read(DECLARED_TERMS)] == [
+        {"scheme": "sector", "code": "housing", "label": "Housing association"}]

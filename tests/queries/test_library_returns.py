@@ -123,7 +123,7 @@ def test_returns_lines_are_parsed() -> None:
         ("stakes", "list<{project id, date date?, tags list<string>}>", "per project"),
     ]
     stakes = query.returns[2].type
-    assert stakes.kind == "list" and stakes.item is not None and stakes.item.kind == "map"
+    assert stakes.shape == "list" and stakes.item is not None and stakes.item.shape == "map"
     assert [f.name for f in stakes.item.fields] == ["project", "date", "tags"]
     assert query.param("kinds").choice_set == "Kind"
     assert query.param("who").type == "id" and query.param("among").type == "list<id>"

@@ -10,8 +10,8 @@ import pytest
 from stakegraph.schema.combined import Model
 from stakegraph.schema.extensions import (
     DeclarationInvalid,
+    DeclaredType,
     Target,
-    ValueType,
     parse_declaration,
     read_declaration,
 )
@@ -24,12 +24,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "extension
 def test_the_example_declaration_reads_and_makes_the_model() -> None:
     extension = read_declaration(EXAMPLE)
     assert {(p.target, p.name, p.type) for p in extension.properties} == {
-        (Target.STAKEHOLDER, "local_authority", ValueType.TERM),
-        (Target.ORGANISATION, "trust_code", ValueType.TEXT),
-        (Target.PERSON, "preferred_contact", ValueType.TEXT),
-        (Target.PROJECT, "priority", ValueType.BOOLEAN),
-        (Target.ACTIVITY, "topics", ValueType.TERMS),
-        (Target.TIE, "confidence", ValueType.INTEGER),
+        (Target.STAKEHOLDER, "local_authority", DeclaredType.TERM),
+        (Target.ORGANISATION, "trust_code", DeclaredType.TEXT),
+        (Target.PERSON, "preferred_contact", DeclaredType.TEXT),
+        (Target.PROJECT, "priority", DeclaredType.BOOLEAN),
+        (Target.ACTIVITY, "topics", DeclaredType.TERMS),
+        (Target.TIE, "confidence", DeclaredType.INTEGER),
     }
     model = Model.extended(extension, 3)
     assert model.version == 3
