@@ -23,7 +23,8 @@ from strawberry.utils.str_converters import to_camel_case
 
 Convert = Callable[[Any], Any]
 
-_SCALARS: dict[PropType, Any] = {
+# The Python type of one value of each stored type (what Strawberry maps to GraphQL scalars).
+SCALAR_TYPES: dict[PropType, Any] = {
     PropType.STRING: str,
     PropType.INTEGER: int,
     PropType.FLOAT: float,
@@ -55,7 +56,7 @@ def scalar(prop: Prop) -> Any:
         return strawberry.ID
     if prop.enum is not None:
         return graphql_enum(prop.enum)
-    return _SCALARS[prop.type]
+    return SCALAR_TYPES[prop.type]
 
 
 def annotation(prop: Prop, *, nullable: bool) -> Any:

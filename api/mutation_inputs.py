@@ -7,23 +7,13 @@ Values are checked by the loader's own cell rules when the mutation runs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import strawberry
 from stakegraph.api.enums import TieType, graphql_enum
-from stakegraph.api.gql import camel, optional, python_name
+from stakegraph.api.gql import SCALAR_TYPES, camel, list_of, optional, python_name
 from stakegraph.loaders.tables import Column, Tables, TableSpec
-from stakegraph.schema.model import PropType
 from strawberry import UNSET
-
-_SCALARS: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INTEGER: int,
-    PropType.FLOAT: float,
-    PropType.BOOLEAN: bool,
-    PropType.DATE: date,
-}
 
 
 def _value_type(table: str, column: Column) -> Any:
@@ -33,8 +23,8 @@ def _value_type(table: str, column: Column) -> Any:
         return graphql_enum(column.enum)
     if table == "ties" and column.name == "type":
         return TieType
-    value: Any = _SCALARS[column.type]
-    return list[value] if column.many else value
+    value: Any = SCALAR_TYPES[column.type]
+    return list_of(value) if column.many else value
 
 
 def _input(name: str, description: str, spec: TableSpec, *, patch: bool,

@@ -265,11 +265,15 @@ class ObjectTypes:
                    [param("quadrant", optional(str), None),
                     param("category", optional(str), None), param("history", bool, False),
                     param("as_of", optional(date), None), *page_args, stakes_filter])
-        self._link("Project", "observations", self._project_observations,
+        self._link("Project", "observations", self._hop_all(
+                   Hop(Label.PROJECT, (Rel.OBSERVED,), Direction.OUT, Label.OUTCOME),
+                   "Observation", order="REL_DATE_DESC"),
                    list_of(observation),
                    "Outcome observations for the project, newest first.")
         # --- EngagementActivity
-        self._link("EngagementActivity", "project", self._activity_project,
+        self._link("EngagementActivity", "project", self._hop_one(
+                   Hop(Label.ACTIVITY, (Rel.FOR_PROJECT,), Direction.OUT, Label.PROJECT),
+                   "end", "Project"),
                    optional(project), "The project the activity belongs to.")
         self._link("EngagementActivity", "participants", self._participants, connection_of(part),
                    "Who took part, with their role.", page_args)
@@ -281,7 +285,8 @@ class ObjectTypes:
             ("outcomes", Rel.CONTRIBUTED_TO, "OutcomeContribution",
              "Outcomes the activity contributed to."),
         ):
-            self._link("EngagementActivity", field, self._activity_links(rel, target),
+            self._link("EngagementActivity", field, self._hop_all(
+                Hop(Label.ACTIVITY, (rel,), Direction.OUT, _end_label(rel)), target),
                        list_of(c[target]), doc)
         # --- Strategy, Outcome, Objective
         for owner, field, label, rel, target, doc in (
@@ -294,13 +299,19 @@ class ObjectTypes:
         ):
             self._link(owner, field, self._entity_uses(label, rel, target),
                        connection_of(c[target]), doc, page_args)
-        self._link("Outcome", "observations", self._outcome_observations,
+        self._link("Outcome", "observations", self._hop_all(
+                   Hop(Label.OUTCOME, (Rel.OBSERVED,), Direction.IN, Label.PROJECT),
+                   "Observation", order="REL_DATE_DESC"),
                    list_of(observation),
                    "Observations of the outcome in projects, newest first.")
         # --- Concept
-        self._link("Concept", "broader", self._broader, optional(concept),
+        self._link("Concept", "broader", self._hop_one(
+            Hop(Label.CONCEPT, (Rel.BROADER,), Direction.OUT, Label.CONCEPT), "end", "Concept"),
+            optional(concept),
                    "The broader term (an ERIC strategy's cluster).")
-        self._link("Concept", "narrower", self._narrower, list_of(concept),
+        self._link("Concept", "narrower", self._hop_all(
+            Hop(Label.CONCEPT, (Rel.BROADER,), Direction.IN, Label.CONCEPT), "Concept", "start"),
+            list_of(concept),
                    "Narrower terms.")
         # --- relationships: their ends
         stakeholder = c["Stakeholder"]
@@ -331,16 +342,24 @@ class ObjectTypes:
     def _kind_links(self) -> None:
         c = self.classes
         membership = c["Membership"]
-        self._link("Person", "memberships", self._memberships(Direction.OUT),
+        self._link("Person", "memberships", self._hop_all(Hop(
+            Label.PERSON, (Rel.MEMBER_OF,), Direction.OUT, Label.STAKEHOLDER), "Membership"),
                    list_of(membership), "Groups and organisations the person belongs to.")
-        self._link("Group", "members", self._memberships(Direction.IN), list_of(membership),
+        self._link("Group", "members", self._hop_all(Hop(
+            Label.STAKEHOLDER, (Rel.MEMBER_OF,), Direction.IN, Label.STAKEHOLDER), "Membership"),
+            list_of(membership),
                    "People who belong to the group.")
-        self._link("Organisation", "members", self._memberships(Direction.IN),
+        self._link("Organisation", "members", self._hop_all(Hop(
+            Label.STAKEHOLDER, (Rel.MEMBER_OF,), Direction.IN, Label.STAKEHOLDER), "Membership"),
                    list_of(membership), "People who belong to the organisation.")
         organisation = c["Organisation"]
-        self._link("Organisation", "parent", self._parent, optional(organisation),
+        self._link("Organisation", "parent", self._hop_one(Hop(
+            Label.ORGANISATION, (Rel.PART_OF,), Direction.OUT, Label.ORGANISATION), "end",
+            "Organisation"), optional(organisation),
                    "The parent organisation (PART_OF).")
-        self._link("Organisation", "parts", self._parts, list_of(organisation),
+        self._link("Organisation", "parts", self._hop_all(Hop(
+            Label.ORGANISATION, (Rel.PART_OF,), Direction.IN, Label.ORGANISATION), "Organisation",
+            "start"), list_of(organisation),
                    "Organisations that are part of this one.")
 
     # --- link resolvers ---------------------------------------------------------------------
@@ -357,6 +376,29 @@ class ObjectTypes:
         if name in _ENTITIES:
             return lambda row: self.entity(name, row)
         return lambda row: self.node(name, row)
+
+    def _hop_one(self, hop: Hop, end: str, made: str) -> Callable[..., Any]:
+        """Returns the resolver of a link to one node (or None): ``end`` is the side of the
+        relationship it is on, ``made`` its type."""
+        make = self._made(made)
+
+        async def read(root: Any, info: Info[Any, Any]) -> Any:
+            page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
+            return make(page.rows[0][end]) if page.rows else None
+
+        return read
+
+    def _hop_all(self, hop: Hop, made: str, end: str | None = None,
+                 order: str = "NAME_ASC") -> Callable[..., Any]:
+        """Returns the resolver of an unpaged link list: objects of ``made`` built from each
+        relationship row (or, with ``end``, from the node on that side)."""
+        make = self._made(made)
+
+        async def read(root: Any, info: Info[Any, Any]) -> list[Any]:
+            page, _ = await hop_page(info, hop, root.id, order=order, paged=False)
+            return [make(r[end] if end else r) for r in page.rows]
+
+        return read
 
     def _end(self, end: str, target: type) -> Callable[..., Any]:
         make = self._made(target.__name__)
@@ -400,27 +442,6 @@ class ObjectTypes:
         make = self._made("Participation")
         return connection([make(r) for r in page.rows], page.total, offset)
 
-    def _memberships(self, direction: Direction) -> Callable[..., Any]:
-        start = Label.PERSON if direction == Direction.OUT else Label.STAKEHOLDER
-        hop = Hop(start, (Rel.MEMBER_OF,), direction, Label.STAKEHOLDER)
-        make = self._made("Membership")
-
-        async def read(root: Any, info: Info[Any, Any]) -> list[Any]:
-            page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-            return [make(r) for r in page.rows]
-
-        return read
-
-    async def _parent(self, root: Any, info: Info[Any, Any]) -> Any:
-        hop = Hop(Label.ORGANISATION, (Rel.PART_OF,), Direction.OUT, Label.ORGANISATION)
-        page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-        return self.node("Organisation", page.rows[0]["end"]) if page.rows else None
-
-    async def _parts(self, root: Any, info: Info[Any, Any]) -> list[Any]:
-        hop = Hop(Label.ORGANISATION, (Rel.PART_OF,), Direction.IN, Label.ORGANISATION)
-        page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-        return [self.node("Organisation", r["start"]) for r in page.rows]
-
     async def _project_activities(
         self, root: Any, info: Info[Any, Any], stage: str | None, level: str | None,
         type: str | None, date_from: date | None, date_to: date | None,
@@ -459,23 +480,6 @@ class ObjectTypes:
         make = self._made("StakeAssessment")
         return connection([make(r) for r in page.rows], page.total, offset)
 
-    async def _project_observations(self, root: Any, info: Info[Any, Any]) -> list[Any]:
-        hop = Hop(Label.PROJECT, (Rel.OBSERVED,), Direction.OUT, Label.OUTCOME)
-        page, _ = await hop_page(info, hop, root.id, order="REL_DATE_DESC", paged=False)
-        make = self._made("Observation")
-        return [make(r) for r in page.rows]
-
-    async def _outcome_observations(self, root: Any, info: Info[Any, Any]) -> list[Any]:
-        hop = Hop(Label.OUTCOME, (Rel.OBSERVED,), Direction.IN, Label.PROJECT)
-        page, _ = await hop_page(info, hop, root.id, order="REL_DATE_DESC", paged=False)
-        make = self._made("Observation")
-        return [make(r) for r in page.rows]
-
-    async def _activity_project(self, root: Any, info: Info[Any, Any]) -> Any:
-        hop = Hop(Label.ACTIVITY, (Rel.FOR_PROJECT,), Direction.OUT, Label.PROJECT)
-        page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-        return self.node("Project", page.rows[0]["end"]) if page.rows else None
-
     async def _participants(self, root: Any, info: Info[Any, Any], first: int | None,
                             after: str | None) -> Connection[Any]:
         hop = Hop(Label.ACTIVITY, (Rel.PARTICIPATED_IN,), Direction.IN, Label.STAKEHOLDER)
@@ -483,16 +487,6 @@ class ObjectTypes:
                                       after=after)
         make = self._made("Participation")
         return connection([make(r) for r in page.rows], page.total, offset)
-
-    def _activity_links(self, rel: Rel, target: str) -> Callable[..., Any]:
-        hop = Hop(Label.ACTIVITY, (rel,), Direction.OUT, _end_label(rel))
-        make = self._made(target)
-
-        async def read(root: Any, info: Info[Any, Any]) -> list[Any]:
-            page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-            return [make(r) for r in page.rows]
-
-        return read
 
     def _entity_uses(self, label: Label, rel: Rel, target: str) -> Callable[..., Any]:
         hop = Hop(label, (rel,), Direction.IN, Label.ACTIVITY)
@@ -506,15 +500,6 @@ class ObjectTypes:
 
         return read
 
-    async def _broader(self, root: Any, info: Info[Any, Any]) -> Any:
-        hop = Hop(Label.CONCEPT, (Rel.BROADER,), Direction.OUT, Label.CONCEPT)
-        page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-        return self.node("Concept", page.rows[0]["end"]) if page.rows else None
-
-    async def _narrower(self, root: Any, info: Info[Any, Any]) -> list[Any]:
-        hop = Hop(Label.CONCEPT, (Rel.BROADER,), Direction.IN, Label.CONCEPT)
-        page, _ = await hop_page(info, hop, root.id, order="NAME_ASC", paged=False)
-        return [self.node("Concept", r["start"]) for r in page.rows]
 
 
 def _end_label(rel: Rel) -> Label:
