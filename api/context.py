@@ -29,6 +29,10 @@ class Context:
     loaders: Loaders = field(init=False)
     # Root fields completed by stakegraph's executor ("fast") or graphql-core's ("standard").
     completions: dict[str, int] = field(default_factory=lambda: {"fast": 0, "standard": 0})
+    # The worker's change feed follower (subscriptions), and what a WebSocket client sent in
+    # its connection_init (its credential: browsers cannot set headers on a WebSocket).
+    feed: Any = None
+    connection_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway, self.model)

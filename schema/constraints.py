@@ -63,6 +63,8 @@ def schema_items() -> list[SchemaItem]:
         ("assessed_id", f"FOR ()-[r:{Rel.ASSESSED}]-() ON (r.id)"),
         ("assessed_date", f"FOR ()-[r:{Rel.ASSESSED}]-() ON (r.date)"),
         ("observed_id", f"FOR ()-[r:{Rel.OBSERVED}]-() ON (r.id)"),
+        ("change_seq", f"FOR (n:{Label.CHANGE}) ON (n.seq)"),
+        ("change_at", f"FOR (n:{Label.CHANGE}) ON (n.at)"),
     ]
     for name, target in extra:
         items.append(SchemaItem(name, "range index", f"CREATE INDEX {name} IF NOT EXISTS {target}"))

@@ -34,6 +34,10 @@ class Label(StrEnum):
     # and one node per declared property of the version in force, for Cypher to read.
     MODEL_EXTENSION = "ModelExtension"
     DECLARED_PROPERTY = "DeclaredProperty"
+    # The change feed: one Change per change committed, numbered in commit order by the one
+    # ChangeFeed counter (see schema/change_feed.py).
+    CHANGE = "Change"
+    CHANGE_FEED = "ChangeFeed"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
 
@@ -332,6 +336,33 @@ NODES: tuple[NodeSpec, ...] = (
             Prop("personal", PropType.BOOLEAN, doc="Personal data."),
             Prop("description", doc="What it means."),
         ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.CHANGE,
+        "One committed change (a mutation, a load batch, an erasure), numbered in commit "
+        "order; API subscriptions follow the feed. Pruned by age.",
+        (
+            Prop("id", required=True, doc="The sequence number as text."),
+            Prop("seq", PropType.INTEGER, required=True, doc="Position in commit order."),
+            Prop("at", required=True, doc="When it was committed (a date-time)."),
+            Prop("entity", required=True,
+                 doc="What changed, by loader table: stakeholders, ties, assessments..."),
+            Prop("op", required=True, doc="created, updated, deleted or loaded."),
+            Prop("ids", required=True, doc="The ids of the nodes changed (a relationship: its "
+                 "ends)."),
+            Prop("projects", doc="The projects the change belongs to, where it has any."),
+            Prop("fields", doc="The properties set (none for a delete)."),
+            Prop("via", doc="api, cli or load."),
+            Prop("actor", doc="Who made it, where known."),
+        ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.CHANGE_FEED,
+        "The change feed's counter: the last sequence number given out.",
+        (Prop("id", required=True, doc="'feed'."),
+         Prop("last", PropType.INTEGER, required=True, doc="The last sequence number.")),
         name_indexed=False,
     ),
 )

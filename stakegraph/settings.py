@@ -79,6 +79,14 @@ class Settings(BaseSettings):
         default=True, alias="STAKEGRAPH_API_GC_TUNING",
         description="tune Python's garbage collector for a server process (see api/app.py)",
     )
+    api_feed_poll_s: float = Field(
+        default=0.1, alias="STAKEGRAPH_API_FEED_POLL_S", gt=0, le=60,
+        description="how often a worker reads the change feed while anyone subscribes",
+    )
+    api_feed_retention_days: float = Field(
+        default=7.0, alias="STAKEGRAPH_API_FEED_RETENTION_DAYS", gt=0,
+        description="how long the change feed keeps changes (what a reconnect can catch up)",
+    )
     api_fast_completion: bool = Field(
         default=True, alias="STAKEGRAPH_API_FAST_COMPLETION",
         description="complete query results with stakegraph's executor (graphql-core's if off)",
