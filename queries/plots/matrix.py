@@ -151,14 +151,16 @@ def matrix_figure(
     ax.set_ylabel("Impact")
     ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=12)
     fig.tight_layout()
-    _label_points(fig, ax, sorted(points, key=lambda p: p.id), positions)
+    ordered = sorted(points, key=lambda p: p.id)
+    label_points(fig, ax, [_short(p.name) for p in ordered], [positions[p.id] for p in ordered])
     return fig
 
 
-def _label_points(fig: Figure, ax: Axes, points: Sequence[MatrixPoint],
-                  positions: Mapping[str, tuple[float, float]]) -> None:
-    """Writes every stakeholder's name where `place_labels` finds room, with a leader line to
-    the dot when the name had to move away from it."""
+def label_points(fig: Figure, ax: Axes, names: Sequence[str],
+                 positions: Sequence[tuple[float, float]]) -> None:
+    """Writes each name next to its point (data coordinates) where `place_labels` finds room,
+    with a leader line to the point when the name had to move away from it (returns
+    nothing). Call it last: it measures what the axes already hold."""
     renderer = FigureCanvasAgg(fig).get_renderer()
     to_px = ax.transData
     # The quadrant names and advice already written are kept clear as well.
@@ -166,15 +168,15 @@ def _label_points(fig: Figure, ax: Axes, points: Sequence[MatrixPoint],
     texts = []
     sizes = []
     anchors = []
-    for p in points:
-        text = ax.text(0, 0, _short(p.name), fontsize=LABEL_FONT_SIZE, ha="left", va="bottom",
+    for name, position in zip(names, positions, strict=True):
+        text = ax.text(0, 0, name, fontsize=LABEL_FONT_SIZE, ha="left", va="bottom",
                        zorder=5, bbox={"boxstyle": f"square,pad={LABEL_PAD}",
                                        "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         box = text.get_window_extent(renderer)
         # The white patch behind the text is a little larger than the text itself.
         grow = 2 * LABEL_PAD * LABEL_FONT_SIZE * fig.dpi / 72
         sizes.append((box.width + grow, box.height + grow))
-        anchors.append(tuple(to_px.transform(positions[p.id])))
+        anchors.append(tuple(to_px.transform(position)))
         texts.append(text)
     frame = ax.get_window_extent(renderer)
     placed = place_labels(anchors, sizes, (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
