@@ -23,6 +23,7 @@ from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
+from stakegraph.api.reports import report_endpoint
 from stakegraph.api.schema import build_schema
 from stakegraph.schema.combined import Model
 from stakegraph.schema.declared import LATEST, model_from_record
@@ -210,6 +211,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/reports/{project}", report_endpoint(
+                settings, graphql.keys, lambda: graphql.app.model if graphql.app else None),
+                methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],

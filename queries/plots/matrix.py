@@ -152,7 +152,7 @@ def matrix_figure(
     ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=12)
     fig.tight_layout()
     ordered = sorted(points, key=lambda p: p.id)
-    label_points(fig, ax, [_short(p.name) for p in ordered], [positions[p.id] for p in ordered])
+    label_points(fig, ax, [short_name(p.name) for p in ordered], [positions[p.id] for p in ordered])
     return fig
 
 
@@ -285,5 +285,6 @@ def _draw_quadrants(ax: Axes, quadrants: Mapping[str, QuadrantText]) -> None:
         ax.axhline(edge, color="#bbbbbb", lw=0.8, ls=":", zorder=1)
 
 
-def _short(name: str, limit: int = 28) -> str:
+def short_name(name: str, limit: int = 28) -> str:
+    """Returns the name as the matrix writes it: cut to ``limit`` characters with an ellipsis."""
     return name if len(name) <= limit else name[: limit - 1] + "…"
