@@ -161,10 +161,10 @@ def label_points(fig: Figure, ax: Axes, names: Sequence[str],
     """Writes each name next to its point (data coordinates) where `place_labels` finds room,
     with a leader line to the point when the name had to move away from it (returns
     nothing). Call it last: it measures what the axes already hold."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     to_px = ax.transData
     # The quadrant names and advice already written are kept clear as well.
-    obstacles = [tuple(t.get_window_extent(renderer).extents) for t in ax.texts]
+    obstacles = [_extents(t.get_window_extent(renderer).extents) for t in ax.texts]
     texts = []
     sizes = []
     anchors = []
@@ -191,6 +191,11 @@ def label_points(fig: Figure, ax: Axes, names: Sequence[str],
         if math.hypot(nx - ax_px, ny - ay_px) > LEADER_FROM_PX:
             (dx, dy), (ex, ey) = to_data.transform([(ax_px, ay_px), (nx, ny)])
             ax.plot([dx, ex], [dy, ey], color="#888888", lw=0.5, zorder=3.5)
+
+
+def _extents(values: Sequence[float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return x0, y0, x1, y1
 
 
 def place_labels(

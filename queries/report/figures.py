@@ -8,6 +8,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -15,14 +16,14 @@ from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.plots.matrix import label_points
 
 # Fixed ids inside the SVGs (clip paths, glyphs), so the same report gives the same bytes.
-_SVG_STYLE = {"svg.hashsalt": "stakegraph-report", "svg.fonttype": "path"}
+_SVG_STYLE: dict[str, Any] = {"svg.hashsalt": "stakegraph-report", "svg.fonttype": "path"}
 _NETWORK_NAMES = 14
 
 
 def svg(fig: Figure) -> str:
     """Returns the figure as an SVG element to inline in HTML (no XML prologue, no date)."""
     out = io.StringIO()
-    with matplotlib.rc_context(_SVG_STYLE):
+    with matplotlib.rc_context(_SVG_STYLE):  # type: ignore[arg-type]
         fig.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
     return text[text.index("<svg"):]
@@ -74,7 +75,8 @@ def observations_figure(series: Mapping[str, Sequence[tuple[date, float]]]) -> F
         ax = fig.add_subplot(rows, columns, index + 1)
         dates = [d for d, _ in points]
         values = [v for _, v in points]
-        ax.plot(dates, values, marker="o", markersize=3, lw=1.2, color="#2f7fc1")
+        ax.plot(dates, values, marker="o", markersize=3,  # type: ignore[arg-type]
+                lw=1.2, color="#2f7fc1")
         ax.set_title(textwrap.fill(name, 34), fontsize=8)
         ax.tick_params(labelsize=6.5)
         for label in ax.get_xticklabels():

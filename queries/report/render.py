@@ -329,13 +329,15 @@ def _coverage(data: ReportData) -> str:
     for stage, by_category in cells.items():
         row = [_td(stages.get(stage, stage))]
         for category in categories:
-            r = by_category.get(category, {"activities": 0, "participants": 0})
-            share = int(r["activities"]) / top
-            colour = f"rgba(46,154,71,{0.08 + 0.8 * share:.2f})" if r["activities"] else "#fff"
+            cell: Mapping[str, Any] = by_category.get(
+                category, {"activities": 0, "participants": 0})
+            share = int(cell["activities"]) / top
+            colour = (f"rgba(46,154,71,{0.08 + 0.8 * share:.2f})" if cell["activities"]
+                      else "#fff")
             row.append(
                 f'<td class="cell" style="background:{colour}" '
                 f'data-figure="coverage:{_e(stage)}:{_e(category)}" '
-                f'title="{_e(r["participants"])} participants">{_e(r["activities"])}</td>')
+                f'title="{_e(cell["participants"])} participants">{_e(cell["activities"])}</td>')
         rows.append(row)
     gaps = sum(1 for r in data.get("coverage") if not r["activities"])
     table = _table(["stage", *categories.values()], rows, cls="heat")
