@@ -24,6 +24,7 @@ from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
+from stakegraph.api.reports import report_endpoint
 from stakegraph.api.schema import build_schema
 from stakegraph.api.subscriptions import FeedFollower
 from stakegraph.schema.combined import Model
@@ -250,6 +251,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/reports/{project}", report_endpoint(
+                settings, graphql.keys, lambda: graphql.app.model if graphql.app else None),
+                methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],

@@ -48,16 +48,22 @@ def require(info: Info[Any, Any], needed: Role) -> Context:
     """Returns the context when the caller has ``needed`` (or anonymous reads are on for
     readers); raises FORBIDDEN otherwise."""
     context = ctx(info)
-    principal = context.principal
+    check_role(context.principal, context.settings, needed)
+    return context
+
+
+def check_role(principal: Principal, settings: Settings, needed: Role) -> None:
+    """Returns nothing when ``principal`` has ``needed`` (or anonymous reads are on for
+    readers); raises FORBIDDEN (UNAVAILABLE when the credential could not be checked)."""
     if principal.allows(needed):
-        return context
+        return
     if (
         needed == Role.READER
         and principal.role is None
         and principal.problem is None
-        and context.settings.api_allow_anonymous_read
+        and settings.api_allow_anonymous_read
     ):
-        return context
+        return
     if principal.via == "unavailable":
         raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     if principal.problem is not None:

@@ -55,8 +55,8 @@ PARAM_TYPES: tuple[str, ...] = (
 VALUE_SCALARS: tuple[str, ...] = ("string", "id", "int", "float", "bool", "date")
 TODAY = "today"
 # Files with these prefixes feed other code (exports, pictures, analytics projections, the
-# personal-data rights); every other file is an analyst question.
-INTERNAL_PREFIXES: tuple[str, ...] = ("export_", "plot_", "analytics_", "privacy_")
+# personal-data rights, the project report); every other file is an analyst question.
+INTERNAL_PREFIXES: tuple[str, ...] = ("export_", "plot_", "analytics_", "privacy_", "report_")
 
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})

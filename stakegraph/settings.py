@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     batch_size: int = Field(default=5000, alias="STAKEGRAPH_BATCH_SIZE", ge=1, le=100_000)
 
+    # The browser that prints `stakegraph report OUT.pdf` (default: the first Chromium on PATH).
+    chromium: str | None = Field(default=None, alias="STAKEGRAPH_CHROMIUM")
+
     # The GraphQL API (`stakegraph serve`).
     api_host: str = Field(default="127.0.0.1", alias="STAKEGRAPH_API_HOST")
     api_port: int = Field(default=8000, alias="STAKEGRAPH_API_PORT", ge=1, le=65535)

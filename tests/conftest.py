@@ -139,3 +139,31 @@ def scratch(driver: Driver, database: str) -> Iterator[str]:
             prefix=prefix,
             database_=database,
         )
+
+
+DEMO_DIR = REPO / "loaders" / "demo"
+# The demo's node files and the label each writes (its ids are fixed, all starting "demo-").
+DEMO_NODE_FILES = {
+    "stakeholders.csv": "Stakeholder",
+    "projects.csv": "Project",
+    "activities.csv": "EngagementActivity",
+    "strategies.csv": "Strategy",
+    "objectives.csv": "Objective",
+    "outcomes.csv": "Outcome",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_graph(db: GraphDB) -> Iterator[GraphDB]:
+    """The shipped demo, loaded for a module's tests; exactly its nodes are deleted afterwards
+    (as tests/loaders/test_demo.py does), so modules loading it never see each other's."""
+    import csv
+
+    from stakegraph.cli.demo_cmd import load_demo
+
+    load_demo(db)
+    yield db
+    for name, label in DEMO_NODE_FILES.items():
+        with (DEMO_DIR / name).open(encoding="utf-8", newline="") as handle:
+            ids = [row["id"] for row in csv.DictReader(handle)]
+        db.write(f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n", ids=ids)
