@@ -17,13 +17,14 @@ from stakegraph.api.context import Context
 from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.schema import build_schema
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -78,6 +79,10 @@ class GraphQLApp(GraphQL[Context, None]):
             response.headers["X-Request-ID"] = context.request_id
         return context
 
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Returns the GraphiQL page, whose files the API serves itself (no CDN)."""
+        return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         """Returns the response body: orjson writes a 100-stakeholder page several times faster
@@ -155,6 +160,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount(ASSETS_PATH, GraphiQLFiles()),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],
