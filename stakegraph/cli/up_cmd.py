@@ -7,6 +7,7 @@ import time
 import typer
 from neo4j import Driver
 
+from stakegraph.cli.build_progress import maven_progress
 from stakegraph.cli.console import console, driver, settings
 from stakegraph.db import connection
 from stakegraph.localdb import instance
@@ -37,8 +38,9 @@ def up(
     cfg = settings()
     began = time.monotonic()
     if cfg.uses_local_neo4j:
-        console.print("Starting the local Neo4j (the first run builds it from Maven Central)...")
-        instance.start(cfg)
+        console.print("Starting the local Neo4j...")
+        with maven_progress(console) as on_progress:
+            instance.start(cfg, on_progress)
     with driver() as drv:
         report = apply_schema(drv, cfg.neo4j_database)
         console.print(

@@ -17,7 +17,7 @@ from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 from pydantic import BaseModel
 
 from stakegraph.errors import StakegraphError
-from stakegraph.localdb.build import MAIN_CLASS, ensure_launcher, require_tool
+from stakegraph.localdb.build import MAIN_CLASS, ProgressCallback, ensure_launcher, require_tool
 from stakegraph.settings import Settings
 
 USER = "neo4j"
@@ -182,8 +182,9 @@ def _log_tail(settings: Settings, lines: int = 4) -> str:
     return " | ".join(text[-lines:])[:500]
 
 
-def start(settings: Settings) -> InstanceStatus:
-    """Returns the running local instance, starting (and on first use building) it if needed."""
+def start(settings: Settings, on_progress: ProgressCallback | None = None) -> InstanceStatus:
+    """Returns the running local instance, starting (and on first use building) it if needed;
+    ``on_progress`` hears the first build's downloads."""
     current = status(settings)
     if current.running:
         return current
@@ -192,7 +193,7 @@ def start(settings: Settings) -> InstanceStatus:
         return _wait_until_ready(settings, None)
     _check_ports_free(settings)
     java = require_tool("java", "Java 17 runs the local Neo4j")
-    build = ensure_launcher(settings.cache_dir)
+    build = ensure_launcher(settings.cache_dir, on_progress)
     home = settings.local_home
     for sub in ("plugins", "logs", "import", "conf"):
         (home / sub).mkdir(parents=True, exist_ok=True)
