@@ -2,12 +2,14 @@
 
 The session fixture starts the local Neo4j (or reuses a running one) under the repository's
 ``.stakegraph-test`` home on ports 17687/17474, so it never touches a user's `stakegraph up`
-instance. Set NEO4J_URI/NEO4J_PASSWORD to run the suite against another server instead. If Neo4j
-cannot be started the run fails loudly; nothing is skipped.
+instance, and stops it after the session if it started it (one it found running is left alone).
+Set NEO4J_URI/NEO4J_PASSWORD to run the suite against another server instead. If Neo4j cannot be
+started the run fails loudly; nothing is skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import uuid
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from rich.console import Console
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,7 @@ os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
 from stakegraph.schema.apply import apply_schema  # noqa: E402
 from stakegraph.schema.model import NODES  # noqa: E402
 
+from stakegraph.cli.build_progress import maven_progress  # noqa: E402
 from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
 from stakegraph.localdb import instance  # noqa: E402
 from stakegraph.settings import Settings, get_settings  # noqa: E402
@@ -38,11 +42,21 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def neo4j_server(settings: Settings) -> Settings:
-    """Starts (or reuses) the real Neo4j; raises, failing the run, if it cannot."""
-    if settings.uses_local_neo4j:
-        instance.start(settings)
-    return settings
+def neo4j_server(settings: Settings, pytestconfig: pytest.Config) -> Iterator[Settings]:
+    """Starts (or reuses) the real Neo4j; raises, failing the run, if it cannot. The one it
+    started is stopped after the session, so `make test` leaves nothing running."""
+    if not settings.uses_local_neo4j:
+        yield settings
+        return
+    found = instance.status(settings).pid is not None  # running, or being started by another
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+    shown = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+    # The first build fetches ~165 MB from Maven Central: show it, not a silent minute.
+    with shown, maven_progress(Console()) as on_progress:
+        instance.start(settings, on_progress)
+    yield settings
+    if not found:
+        instance.stop(settings)
 
 
 @pytest.fixture(scope="session")
