@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from stakegraph.api.execution import FastExecutor
 from stakegraph.api.extensions import CostLimiter, Diagnostics
 from stakegraph.api.mutations import Mutation
 from stakegraph.api.query import Query
@@ -60,6 +59,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     kwargs: dict[str, Any] = {"types": list(ALL_TYPES), "extensions": extensions}
     if settings.api_fast_completion:
+        # Imported only when on: it uses graphql-core 3.3 internals, and turning it off must
+        # keep them out of the process entirely.
+        from stakegraph.api.execution import FastExecutor
+
         kwargs["execution_context_class"] = FastExecutor
     return StakegraphSchema(query=Query, mutation=Mutation, **kwargs)
 
