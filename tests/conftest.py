@@ -18,9 +18,16 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from playwright.sync_api import Browser, sync_playwright
 from rich.console import Console
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's Chromium, which `make test` installs (tools/ensure-chromium.sh); Playwright drives it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 os.environ.setdefault("STAKEGRAPH_HOME", str(REPO / ".stakegraph-test"))
 os.environ.setdefault("STAKEGRAPH_BOLT_PORT", "17687")
@@ -102,3 +109,13 @@ def scratch(driver: Driver, database: str) -> Iterator[str]:
             prefix=prefix,
             database_=database,
         )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the browser tests (network view, GraphiQL, Neo4j Browser), shared
+    by the session: Playwright's sync API allows one running instance per thread."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
