@@ -56,7 +56,7 @@ def up(
     console.print(f"Ready in {time.monotonic() - began:.1f} s.")
     console.print(f"  Bolt            {conn.uri}  (user {conn.user}, password {conn.password})")
     if cfg.uses_local_neo4j:
-        console.print(f"  Neo4j Browser   {instance.status(cfg).browser}")
+        console.print(f"  Neo4j Browser   {instance.status(cfg).browser}  (styled, guide on login)")
     if not serve_api:
         return
     console.print(f"  GraphQL API     http://{host}:{port}/graphql  (GraphiQL in a browser)")

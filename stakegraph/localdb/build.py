@@ -17,7 +17,11 @@ from stakegraph.localdb.maven_progress import FetchProgress
 ProgressCallback = Callable[[FetchProgress], None]
 
 SOURCE_DIR = Path(__file__).parent / "launcher"
-_SOURCES = ("pom.xml", "src/main/java/org/stakegraph/launcher/Main.java")
+_SOURCES = (
+    "pom.xml",
+    "src/main/java/org/stakegraph/launcher/Main.java",
+    "src/main/java/org/stakegraph/launcher/browser/BrowserFiles.java",
+)
 MAIN_CLASS = "org.stakegraph.launcher.Main"
 
 
