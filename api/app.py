@@ -13,6 +13,8 @@ import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
+from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
+from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import ApiError, ErrorCode
 from stakegraph.api.extensions import format_error
@@ -161,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(ASSETS_PATH, GraphiQLFiles()),
+            Route(BROWSER_FILES_PATH + "/{name}", neo4j_browser_file, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],
