@@ -23,7 +23,7 @@ from rich.console import Console
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's Chromium, which `make test` installs (tools/ensure-chromium.sh); Playwright drives it.
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("STAKEGRAPH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
