@@ -16,7 +16,7 @@ IDE      := api/graphiql
 up: setup  ## set everything up, start Neo4j, load the demo, serve the API
 	@$(BIN)/stakegraph up --port $(API_PORT)
 
-test: setup browser  ## set everything up and run the whole test suite against a real Neo4j
+test: browser setup  ## set everything up and run the whole test suite against a real Neo4j
 	@# pytest exits 5 when it collected no test: that is a failure here, never a pass.
 	@$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
@@ -33,7 +33,7 @@ $(VENV)/.installed: pyproject.toml
 $(IDE)/.fetched: api/graphiql_assets.py
 	@$(PYTHON) api/graphiql_assets.py $(IDE)
 
-browser:  ## Debian's Chromium for the browser tests (installed when we may, else one line)
+browser:  ## Debian's Chromium for the browser tests; first, so a missing one stops make test at once
 	@tools/ensure-chromium.sh
 
 lint: setup
