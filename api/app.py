@@ -19,10 +19,13 @@ import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
+from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
+from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.reports import report_endpoint
 from stakegraph.api.schema import build_schema
@@ -34,7 +37,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import UNSET
@@ -115,6 +118,10 @@ class GraphQLApp(GraphQL[Context, None]):
                     raise ConnectionRejectionError from None
         unset: UnsetType = UNSET
         return unset
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Returns the GraphiQL page, whose files the API serves itself (no CDN)."""
+        return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         """Returns the response body: orjson writes a 100-stakeholder page several times faster
@@ -254,6 +261,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/reports/{project}", report_endpoint(
                 settings, graphql.keys, lambda: graphql.app.model if graphql.app else None),
                 methods=["GET"]),
+            Mount(ASSETS_PATH, GraphiQLFiles()),
+            Route(BROWSER_FILES_PATH + "/{name}", neo4j_browser_file, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],
