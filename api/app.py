@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
+from stakegraph.api.analysis_jobs import JobLauncher, fail_interrupted
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
 from stakegraph.api.browser_files import neo4j_browser_file
@@ -59,7 +60,7 @@ class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with stakegraph's context (caller, gateway, model, request id)."""
 
     def __init__(self, settings: Settings, model: Model, keys: KeyCache,
-                 feed: FeedFollower | None = None) -> None:
+                 feed: FeedFollower | None = None, jobs: JobLauncher | None = None) -> None:
         super().__init__(
             build_schema(settings, model), graphql_ide="graphiql", allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -68,6 +69,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.model = model
         self.keys = keys
         self.feed = feed
+        self.jobs = jobs or JobLauncher(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serves a request; HTTP-level refusals come back as coded JSON errors, not text."""
@@ -95,7 +97,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise
             principal = Principal(None, "unknown", "unavailable", exc.message)
         context = Context(gateway=gateway, principal=principal, settings=self.settings,
-                          model=self.model, feed=self.feed)
+                          model=self.model, feed=self.feed, jobs=self.jobs)
         request.state.request_id = context.request_id
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
@@ -187,6 +189,9 @@ class GraphQLEndpoint:
         self.feed = FeedFollower(driver, self.settings.neo4j_database,
                                  self.settings.api_feed_poll_s,
                                  timedelta(days=self.settings.api_feed_retention_days))
+        # Jobs whose process died with an earlier run of this API are failed, never left
+        # running.
+        await fail_interrupted(driver, self.settings.neo4j_database)
         self.app = GraphQLApp(self.settings, model, self.keys, self.feed)
         log.info("serving the model %s", model.key)
 

@@ -26,11 +26,12 @@ from stakegraph.schema.model import Label
 from strawberry import Info
 
 # Above this many stakeholders a request would hold a worker for seconds (exact betweenness is
-# O(n·m)); `stakegraph analyse` is the tool for networks that large.
+# O(n·m)); analysis jobs (`startAnalysis`) and `stakegraph analyse` take networks that large.
 MAX_STAKEHOLDERS = 5_000
 MAX_KEY_PLAYERS = 50
 MAX_HOPS = 5
 PROJECTION = "analytics_project_projection"
+SCOPE_SIZE = "analytics_scope_size"
 
 
 
@@ -175,9 +176,23 @@ def rank(rows: list[RecordData], measure: InfluenceMeasure) -> list[RecordData]:
 async def read_network(
     context: Context, project: str, tie_types: list[TieType] | None
 ) -> list[RecordData]:
-    """Returns the project's projection rows (one round trip; a second only when there are none,
-    to tell a missing project from an empty one); NOT_FOUND or VALIDATION when it is missing or
-    too large."""
+    """Returns the project's projection rows; NOT_FOUND when the project is missing, VALIDATION
+    when its network is too large to analyse within a request (counted first, so a large one
+    costs a count, not the whole network)."""
+    size = get_query(SCOPE_SIZE)
+    counted = await context.gateway.read(
+        size.text, bind(size, {"project": project}), maps_only=True)
+    stakeholders = counted[0]["stakeholders"] if counted else 0
+    if stakeholders > MAX_STAKEHOLDERS:
+        raise ApiError(
+            ErrorCode.VALIDATION,
+            f"project {project!r} has {stakeholders} stakeholders in its network; the API "
+            f"analyses at most {MAX_STAKEHOLDERS} within a request: start an analysis job "
+            "(startAnalysis) or run `stakegraph analyse`",
+            field="project",
+            stakeholders=stakeholders,
+            limit=MAX_STAKEHOLDERS,
+        )
     query = get_query(PROJECTION)
     raw: dict[str, object] = {"project": project}
     if tie_types:
@@ -185,15 +200,6 @@ async def read_network(
     rows = await context.gateway.read(query.text, bind(query, raw), maps_only=True)
     if not rows and await context.loaders.node(Label.PROJECT).load(project) is None:
         raise not_found("project", project)
-    if len(rows) > MAX_STAKEHOLDERS:
-        raise ApiError(
-            ErrorCode.VALIDATION,
-            f"project {project!r} has {len(rows)} stakeholders in its network; the API analyses "
-            f"at most {MAX_STAKEHOLDERS} (run `stakegraph analyse` for larger networks)",
-            field="project",
-            stakeholders=len(rows),
-            limit=MAX_STAKEHOLDERS,
-        )
     return rows
 
 

@@ -36,7 +36,7 @@ os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
 from stakegraph.schema.apply import apply_schema  # noqa: E402
 from stakegraph.schema.combined import Model  # noqa: E402
 from stakegraph.schema.graphdb import GraphDB  # noqa: E402
-from stakegraph.schema.model import NODES  # noqa: E402
+from stakegraph.schema.model import NODES, Label  # noqa: E402
 
 from stakegraph.cli.build_progress import maven_progress  # noqa: E402
 from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
@@ -160,6 +160,12 @@ def scratch(driver: Driver, database: str) -> Iterator[str]:
             prefix=prefix,
             database_=database,
         )
+    # Analysis jobs are named by a random id; their scope is the project's.
+    driver.execute_query(
+        f"MATCH (j:{Label.ANALYSIS_JOB}) WHERE j.scope STARTS WITH $prefix DELETE j",
+        prefix=prefix,
+        database_=database,
+    )
 
 
 DEMO_DIR = REPO / "loaders" / "demo"

@@ -7,7 +7,7 @@ functions of ``centrality``, ``communities``, ``reach`` and ``brokerage``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +100,12 @@ def analyse(db: GraphDB, req: Request) -> Result:
     return _COMPUTE[req.metric](db, req, net, params)
 
 
-def write_result(db: GraphDB, req: Request, result: Result) -> Run:
-    """Returns the run record after storing the result's per-stakeholder scores with provenance."""
+def write_result(
+    db: GraphDB, req: Request, result: Result,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> Run:
+    """Returns the run record after storing the result's per-stakeholder scores with provenance
+    (``on_batch`` hears the stakeholders written so far and the total after each batch)."""
     if req.metric not in PER_VERTEX or not result.scores:
         raise AnalyticsError(f"{req.metric} gives no per-stakeholder score to --write")
     if req.mode is Mode.ACTIVITIES:
@@ -110,7 +114,7 @@ def write_result(db: GraphDB, req: Request, result: Result) -> Run:
         req.scope.key(), req.metric, result.method, result.params,
         result.network.n, result.network.m,
     )
-    write_scores(db, run, result.network.ids, result.scores)
+    write_scores(db, run, result.network.ids, result.scores, on_batch=on_batch)
     return run
 
 
