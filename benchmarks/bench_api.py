@@ -34,6 +34,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -104,8 +105,8 @@ RETURN s.id AS id, s.name AS name, a {.date, .quadrant, .interest, .impact} AS s
        p {.id, .name} AS project, acts
 """
 
-# wrk's Lua side: rotate through the request bodies, count non-200 and GraphQL errors per
-# thread, and print one JSON line with the figures at the end.
+# wrk's Lua side: rotate through the request bodies, count non-200 and GraphQL errors and the
+# answers of each API worker per thread, and print one JSON line with the figures at the end.
 WRK_SCRIPT = """
 local bodies = {%(bodies)s}
 local path = "%(path)s"
@@ -116,6 +117,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 local n = 0
 bad = 0  -- global: done() reads it from each thread with thread:get
+workers = {}  -- answers per worker pid (the debug extensions' "worker"), read the same way
 function init(args) n = math.random(#bodies) end
 function request()
   n = (n %% #bodies) + 1
@@ -123,17 +125,28 @@ function request()
 end
 function response(status, headers, body)
   if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
+  -- The extensions come last: look for the worker in the body's tail only.
+  local w = string.match(body, '"worker":(%%d+)', math.max(1, #body - 300))
+  if w then workers[w] = (workers[w] or 0) + 1 end
 end
 function done(summary, latency, requests)
   local errors = 0
-  for _, t in ipairs(threads) do errors = errors + t:get("bad") end
+  local counts = {}
+  for _, t in ipairs(threads) do
+    errors = errors + t:get("bad")
+    for w, c in pairs(t:get("workers")) do counts[w] = (counts[w] or 0) + c end
+  end
+  local parts = {}
+  for w, c in pairs(counts) do table.insert(parts, string.format('"%%s": %%d', w, c)) end
   io.write(string.format(
     'WRKJSON {"requests": %%d, "seconds": %%f, "errors": %%d, "socket_errors": %%d, ' ..
-    '"p50_ms": %%f, "p95_ms": %%f, "p99_ms": %%f, "mean_ms": %%f}\\n',
+    '"p50_ms": %%f, "p95_ms": %%f, "p99_ms": %%f, "p999_ms": %%f, "max_ms": %%f, ' ..
+    '"mean_ms": %%f, "workers": {%%s}}\\n',
     summary.requests, summary.duration / 1e6, errors,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.mean / 1000))
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
+    latency.mean / 1000, table.concat(parts, ", ")))
 end
 """
 
@@ -234,23 +247,44 @@ def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float)
         "p50_ms": raw["p50_ms"],
         "p95_ms": raw["p95_ms"],
         "p99_ms": raw["p99_ms"],
+        "p999_ms": raw["p999_ms"],
+        "max_ms": raw["max_ms"],
         "mean_ms": raw["mean_ms"],
+        "p99_over_p50": raw["p99_ms"] / raw["p50_ms"] if raw["p50_ms"] else None,
+        "per_worker": sorted(raw["workers"].values(), reverse=True),
+    }
+
+
+def latency_figures(latencies: list[float]) -> dict[str, Any]:
+    """Returns the percentiles (p50 to p99.9, max), the mean and p99/p50 of ``latencies`` (ms)."""
+    p50, p99 = _percentile(latencies, 50), _percentile(latencies, 99)
+    return {
+        "p50_ms": p50,
+        "p95_ms": _percentile(latencies, 95),
+        "p99_ms": p99,
+        "p999_ms": _percentile(latencies, 99.9),
+        "max_ms": max(latencies),
+        "mean_ms": statistics.fmean(latencies),
+        "p99_over_p50": p99 / p50 if p50 else None,
     }
 
 
 async def _measure(
-    call: Callable[[], Awaitable[None]], clients: int, seconds: float, warmup: int
+    call: Callable[[], Awaitable[str | None]], clients: int, seconds: float, warmup: int
 ) -> dict[str, Any]:
     for _ in range(warmup):
         await call()
     latencies: list[float] = []
+    workers: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
 
     async def worker() -> None:
         while time.perf_counter() < deadline:
             began = time.perf_counter()
-            await call()
+            answered_by = await call()
             latencies.append((time.perf_counter() - began) * 1000)
+            if answered_by is not None:
+                workers[answered_by] = workers.get(answered_by, 0) + 1
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
@@ -258,11 +292,19 @@ async def _measure(
     return {
         "requests": len(latencies),
         "req_per_s": len(latencies) / elapsed,
-        "p50_ms": _percentile(latencies, 50),
-        "p95_ms": _percentile(latencies, 95),
-        "p99_ms": _percentile(latencies, 99),
-        "mean_ms": statistics.fmean(latencies),
+        **latency_figures(latencies),
+        "per_worker": sorted(workers.values(), reverse=True),
     }
+
+
+_WORKER = re.compile(rb'"worker":(\d+)')
+
+
+def answered_by(body: bytes) -> str | None:
+    """Returns the pid of the API worker that answered (the debug extensions' ``worker``,
+    looked for in the body's tail, where the extensions are), if the body names one."""
+    match = _WORKER.search(body, max(0, len(body) - 300))
+    return match.group(1).decode() if match else None
 
 
 async def measure_httpx(
@@ -274,11 +316,12 @@ async def measure_httpx(
     rng = random.Random(7)
     async with httpx.AsyncClient(headers=headers, timeout=30, limits=limits) as http:
 
-        async def call() -> None:
+        async def call() -> str | None:
             response = await http.post(target.url, content=rng.choice(bodies))
             # No JSON parsing: the client should cost as little CPU as it can.
             if response.status_code != 200 or b'"errors"' in response.content:
                 raise RuntimeError(f"{target.name}: {response.status_code} {response.text}")
+            return answered_by(response.content)
 
         return await _measure(call, clients, seconds, warmup=5)
 
@@ -303,6 +346,7 @@ def measure_direct(project: str, prefix: str, clients: int, seconds: float) -> d
             async def call() -> None:
                 await driver.execute_query(
                     DIRECT, project=project, prefix=prefix, database_=conn.database)
+                return None
 
             return await _measure(call, clients, seconds, warmup=5)
         finally:
@@ -372,16 +416,21 @@ def start_peer(port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-def start_ours(port: int, workers: int) -> subprocess.Popen[bytes]:
-    """Returns the running stakegraph API (uvicorn with ``workers`` processes)."""
+def start_ours(port: int, workers: int, probe: Path | None = None) -> subprocess.Popen[bytes]:
+    """Returns the running stakegraph API, started as users start it (``stakegraph serve``
+    with ``workers`` processes). Debug extensions are on so that every answer names the worker
+    that gave it (counted per cell)."""
     conn = connection(get_settings())
-    env = dict(os.environ, STAKEGRAPH_API_PORT=str(port), STAKEGRAPH_API_WORKERS=str(workers),
+    env = dict(os.environ, STAKEGRAPH_API_DEBUG="true",
                NEO4J_URI=conn.uri, NEO4J_USER=conn.user, NEO4J_PASSWORD=conn.password)
+    if probe is not None:
+        env["TAIL_PROBE_DIR"] = str(probe)
+        env["PYTHONPATH"] = os.pathsep.join(
+            x for x in (str(PROBE), env.get("PYTHONPATH")) if x)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"],
-        env=env,
+        [str(Path(sys.executable).with_name("stakegraph")), "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL,
     )
     _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
     return process
@@ -436,25 +485,89 @@ def _print(row: dict[str, Any]) -> None:
     print(
         f"{row['query']:7} {row['server']:10} {row['clients']:3} clients "
         f"{row['req_per_s']:8.1f} req/s  p50 {row['p50_ms']:7.1f}  p95 {row['p95_ms']:7.1f}  "
-        f"p99 {row['p99_ms']:7.1f} ms  cpu/req server {row.get('server_cpu_ms_per_req', 0):6.1f}"
-        f" neo4j {row.get('neo4j_cpu_ms_per_req', 0):6.1f} ms",
+        f"p99 {row['p99_ms']:7.1f}  p99.9 {row['p999_ms']:7.1f} ms  "
+        f"p99/p50 {row.get('p99_over_p50') or 0:5.1f}  "
+        f"cpu/req server {row.get('server_cpu_ms_per_req', 0):6.1f}"
+        f" neo4j {row.get('neo4j_cpu_ms_per_req', 0):6.1f} ms  workers {row.get('per_worker', [])}"
+        f"  load {row.get('loadavg', '')}",
         flush=True,
     )
+
+
+def _print_probe(row: dict[str, Any]) -> None:
+    for w in row.get("probe", []):
+        inside, lag, gcs = w["in_worker_ms"], w["loop_lag_ms"], w["gc"]
+        print(
+            f"    worker {w['pid']}: {w['requests']} req on {w['connections']} conn, in worker "
+            f"p50 {inside['p50'] or 0:.1f} p99 {inside['p99'] or 0:.1f} "
+            f"max {inside['max'] or 0:.1f}"
+            f" ms; gc n/total/max " + " ".join(
+                f"g{g} {v['n']}/{v['total_ms']:.0f}/{v['max'] or 0:.1f}"
+                f" (cpu {w['gc_cpu'][g]['total_ms']:.0f}/{w['gc_cpu'][g]['max'] or 0:.1f})"
+                for g, v in gcs.items())
+            + f" freed {w['gc_collected']}"
+            + f"; loop lag p99 {lag['p99'] or 0:.1f} max {lag['max'] or 0:.1f} "
+            f">20ms {w['lag_over_20ms']}; threads {w['thread_pool']['calls']}; pool acquire "
+            f"p99 {w['pool_acquire_ms']['p99'] or 0:.2f} max {w['pool_acquire_ms']['max'] or 0:.1f}"
+            f" peak {w['pool_peak_in_use']}; busy at start {w['concurrent_at_start']}",
+            flush=True,
+        )
 
 
 def counted(run: Callable[[], dict[str, Any]], server: int | None) -> dict[str, Any]:
     """Returns the figures of ``run`` with the CPU milliseconds per request it cost the server
     (its processes) and Neo4j: on a shared machine the fairest measure of work done."""
     database = neo4j_pid()
+    load = os.getloadavg()[0]
     before = [_cpu_seconds(p) if p else 0.0 for p in (server, database)]
     figures = run()
     after = [_cpu_seconds(p) if p else 0.0 for p in (server, database)]
     n = max(1, figures["requests"])
+    figures["loadavg"] = round(load, 2)
     if server:
         figures["server_cpu_ms_per_req"] = (after[0] - before[0]) * 1000 / n
     if database:
         figures["neo4j_cpu_ms_per_req"] = (after[1] - before[1]) * 1000 / n
     return figures
+
+
+PROBE = Path(__file__).resolve().parent / "probe"
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == pid and b"resource_tracker" not in cmdline:
+            out.append(int(entry.name))
+    return out
+
+
+def probe_snapshot(server: int, folder: Path) -> list[dict[str, Any]]:
+    """Returns the counters of every API worker since the last snapshot (``--probe``: see
+    ``benchmarks/probe/sitecustomize.py``), and starts them afresh."""
+    workers = _children(server) or [server]
+    for pid in workers:
+        (folder / f"{pid}.json").unlink(missing_ok=True)
+        os.kill(pid, signal.SIGUSR1)
+    out = []
+    for pid in workers:
+        path = folder / f"{pid}.json"
+        for _ in range(100):
+            if path.exists():
+                break
+            time.sleep(0.05)
+        try:
+            out.append(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def run_cells(
@@ -471,10 +584,16 @@ def run_cells(
                 else:
                     variables = {"project": project, "prefix": prefix}
                     bodies = [json.dumps({"query": text, "variables": variables})]
+                probing = args.probe is not None and target.name == "stakegraph"
+                if probing:
+                    probe_snapshot(target.pid, args.probe)
                 row = {"query": query, "server": target.name, "clients": clients,
                        **counted(partial(measure, args, target, bodies, clients), target.pid)}
+                if probing:
+                    row["probe"] = probe_snapshot(target.pid, args.probe)
                 rows.append(row)
                 _print(row)
+                _print_probe(row)
         if not args.no_direct:
             row = {"query": "direct", "server": "cypher", "clients": clients,
                    **counted(partial(measure_direct, project, prefix, clients, args.seconds),
@@ -497,7 +616,9 @@ def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({
             "query": ours["query"], "clients": ours["clients"],
             "req_per_s_ratio": ours["req_per_s"] / peer["req_per_s"],
+            "p50_ratio": ours["p50_ms"] / peer["p50_ms"],
             "p99_ratio": ours["p99_ms"] / peer["p99_ms"],
+            "p999_ratio": ours["p999_ms"] / peer["p999_ms"],
         })
     return out
 
@@ -518,6 +639,9 @@ def main() -> None:
                         help="which of lookup,nested to run")
     parser.add_argument("--no-direct", action="store_true", help="skip the Cypher baseline")
     parser.add_argument("--keep", action="store_true", help="keep the loaded data")
+    parser.add_argument("--probe", type=Path, default=None, metavar="DIR",
+                        help="count GC pauses, loop lag, pool waits... inside each API worker "
+                             "(benchmarks/probe), one snapshot per cell, written through DIR")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -531,13 +655,13 @@ def main() -> None:
     project = records[0]["id"]
     ids = [r["id"] for r in db.write(
         "MATCH (s:Stakeholder) WHERE s.id STARTS WITH $p RETURN s.id AS id LIMIT 2000",
-        p=prefix,)[0]]
+        p=prefix)]
     info, key = create_key(db, "reader", "bench_api", id_prefix="bench-")
 
     processes: list[subprocess.Popen[bytes]] = []
     try:
         port = free_port()
-        processes.append(start_ours(port, args.workers))
+        processes.append(start_ours(port, args.workers, args.probe))
         targets = [Target("stakegraph", f"http://127.0.0.1:{port}/graphql",
                           {"X-API-Key": key}, LOOKUP, NESTED, processes[-1].pid)]
         if args.peer:
