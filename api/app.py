@@ -76,12 +76,17 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response: Response = await self.run(Request(scope, receive))
+            response: Response = await self.run(request)
         except HTTPException as exc:
             response = refusal(exc.status_code, http_message(exc.reason))
         except RecursionError:  # JSON nested thousands deep in the body or its variables
             response = refusal(400, "the request's JSON is nested too deeply")
+        finally:
+            context = getattr(request.state, "context", None)
+            if context is not None:
+                context.release()
         await response(scope, receive, send)
 
     async def get_context(
@@ -99,6 +104,7 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(gateway=gateway, principal=principal, settings=self.settings,
                           model=self.model, feed=self.feed, jobs=self.jobs)
         request.state.request_id = context.request_id
+        request.state.context = context
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
         return context
