@@ -13,4 +13,5 @@ METRICS = (
     "reach",
     "reach-q3",
     "brokerage",
+    "summary",
 )
