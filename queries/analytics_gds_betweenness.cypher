@@ -12,7 +12,8 @@
 // :param samples => 15;
 // :param seed => 0;
 // :param length_property => null;
-CALL gds.betweenness.stream($graph, {samplingSize: $samples, samplingSeed: $seed,
+CALL gds.betweenness.stream($graph, {logProgress: false, samplingSize: $samples, samplingSeed: $seed,
+                                     // no log line per iteration: it cost more than small computations
                                      relationshipWeightProperty: $length_property})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS s, score

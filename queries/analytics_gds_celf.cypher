@@ -14,7 +14,8 @@
 // :param probability => 1.0;
 // :param simulations => 1;
 // :param seed => 0;
-CALL gds.influenceMaximization.celf.stream($graph, {seedSetSize: $k,
+CALL gds.influenceMaximization.celf.stream($graph, {logProgress: false, seedSetSize: $k,
+                                                    // no log line per iteration: it cost more than small computations
                                                     propagationProbability: $probability,
                                                     monteCarloSimulations: $simulations,
                                                     randomSeed: $seed})

@@ -6,7 +6,8 @@
 // returns: score float — closeness
 // example:
 // :param graph => 'florentine-marriages';
-CALL gds.closeness.stream($graph, {useWassermanFaust: true})
+CALL gds.closeness.stream($graph, {logProgress: false, useWassermanFaust: true})
+                                   // no log line per iteration: it cost more than small computations
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS s, score
 RETURN s.id AS id, s.name AS name, score

@@ -10,7 +10,8 @@
 // :param graph => 'florentine-marriages';
 // :param orientation => 'NATURAL';
 // :param weight_property => null;
-CALL gds.degree.stream($graph, {orientation: $orientation,
+CALL gds.degree.stream($graph, {logProgress: false, orientation: $orientation,
+                                // no log line per iteration: it cost more than small computations
                                 relationshipWeightProperty: $weight_property})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS s, score

@@ -12,7 +12,8 @@
 // :param tolerance => 0.0000001;
 // :param max_iterations => 20;
 // :param weight_property => null;
-CALL gds.eigenvector.stream($graph, {tolerance: $tolerance, maxIterations: $max_iterations,
+CALL gds.eigenvector.stream($graph, {logProgress: false, tolerance: $tolerance, maxIterations: $max_iterations,
+                                     // no log line per iteration: it cost more than small computations
                                      relationshipWeightProperty: $weight_property})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS s, score

@@ -11,7 +11,8 @@
 // :param graph => 'florentine-pairs';
 // :param seed => 0;
 // :param resolution => 1.0;
-CALL gds.leiden.mutate($graph, {mutateProperty: 'community', randomSeed: $seed,
+CALL gds.leiden.mutate($graph, {logProgress: false, mutateProperty: 'community', randomSeed: $seed,
+                                // no log line per iteration: it cost more than small computations
                                 gamma: $resolution, relationshipWeightProperty: 'weight'})
 YIELD modularity
 CALL gds.graph.nodeProperty.stream($graph, 'community') YIELD nodeId, propertyValue

@@ -7,7 +7,8 @@
 // returns: modularity float — the partition's modularity
 // example:
 // :param graph => 'florentine-pairs';
-CALL gds.louvain.mutate($graph, {mutateProperty: 'community',
+CALL gds.louvain.mutate($graph, {logProgress: false, mutateProperty: 'community',
+                                 // no log line per iteration: it cost more than small computations
                                  relationshipWeightProperty: 'weight'})
 YIELD modularity
 CALL gds.graph.nodeProperty.stream($graph, 'community') YIELD nodeId, propertyValue

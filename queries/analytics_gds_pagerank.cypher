@@ -14,7 +14,8 @@
 // :param tolerance => 0.0000001;
 // :param max_iterations => 20;
 // :param weight_property => 'weight';
-CALL gds.pageRank.stream($graph, {dampingFactor: $damping, tolerance: $tolerance,
+CALL gds.pageRank.stream($graph, {logProgress: false, dampingFactor: $damping, tolerance: $tolerance,
+                                  // no log line per iteration: it cost more than small computations
                                   maxIterations: $max_iterations,
                                   relationshipWeightProperty: $weight_property})
 YIELD nodeId, score

@@ -9,9 +9,11 @@
 // :param tie_types => ['COLLABORATES_WITH'];
 MATCH (s:Stakeholder)
 WHERE s.id STARTS WITH $prefix
+// The far end's prefix test is written so no index can serve it: a plan cached while the
+// prefix matched few stakeholders otherwise seeks every o per s (10k: 160 s instead of 1 s).
 RETURN s.id AS id, s.name AS name,
        [(s)-[t:INFLUENCES|TRUSTS|COLLABORATES_WITH|REFERRED]->(o:Stakeholder)
-        WHERE type(t) IN $tie_types AND o.id STARTS WITH $prefix
+        WHERE type(t) IN $tie_types AND substring(o.id, 0, size($prefix)) = $prefix
           AND ($until IS NULL OR t.date IS NULL OR t.date <= $until)
         | [o.id, type(t), t.weight]] AS ties
 ORDER BY id
