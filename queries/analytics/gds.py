@@ -147,10 +147,10 @@ def pagerank(db: GraphDB, g: Projected, weighted: bool, damping: float = DAMPING
 
 
 def betweenness(db: GraphDB, g: Projected, weighted: bool, method: BetweennessMethod) -> Scores:
-    """Returns directed betweenness divided by (n-1)(n-2), lengths 1/weight when weighted; a
-    sampled run (GDS draws its own ``method.samples`` sources with ``method.seed``) is scaled by
-    n/samples, Brandes and Pich's estimator: the same expectation as igraph's sample, other
-    sources."""
+    """Returns directed betweenness divided by (n-1)(n-2), lengths 1/weight when weighted. A
+    sampled run is scaled by n/samples, but GDS draws about ``method.samples`` sources with a
+    probability rising with their degree and does not reweight them, so its estimate leans
+    towards hubs' dependencies: another estimator than igraph's uniform sample (README.md)."""
     n = g.nodes
     records = _stream(db, "analytics_gds_betweenness", {
         "graph": g.name, "samples": n if method.exact else method.samples, "seed": method.seed,

@@ -332,7 +332,8 @@ def _gds_pagerank(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]
 def _gds_betweenness(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
     m = cen.betweenness_method(g.nodes, req.samples, req.seed)
     how = ("exact (Brandes)" if m.exact
-           else f"sampled, {m.samples} sources drawn by GDS (seed {m.seed}), scaled by n/k")
+           else f"sampled, about {m.samples} sources drawn by GDS with probability rising with "
+           f"degree (seed {m.seed}), scaled by n/k")
     p = {**p, "exact": m.exact, "samples": m.samples, "seed": m.seed}
     return _gds_ranked(req, f"Neo4j GDS betweenness, {how}, normalised by (n-1)(n-2)", p, g,
                        gds.betweenness(db, g, req.weighted, m), "betweenness")
