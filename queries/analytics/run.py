@@ -295,8 +295,8 @@ def _summary(db: GraphDB, req: Request, p: dict[str, Any]) -> Result:
     p = {**p, "dates": [d.isoformat() for d in req.dates], "samples": req.samples,
          "seed": req.seed}
     how = "igraph whole-network summary" + (
-        f" at {', '.join(labels)} (ties dated on or before; undated ties always count)"
-        if req.dates else "")
+        f" at {', '.join(d.isoformat() for d in req.dates)} (ties dated on or before; undated "
+        "ties always count)" if req.dates else "")
     res = Result("summary", how, p, list(columns), rows, net)
     res.summary = {"at": {label: values for label, values in columns.items()}}
     return res
@@ -313,6 +313,7 @@ def _gds(db: GraphDB, req: Request, p: dict[str, Any]) -> Result:
 
 def _gds_ranked(req: Request, method: str, p: dict[str, Any], g: gds.Projected,
                 scores: gds.Scores, key: str, descending: bool = True) -> Result:
+    # With pairs every arc is held twice (as an undirected edge); report the arcs.
     net = vertices_only(scores.ids, scores.names, g.arcs // 2 if g.pairs else g.arcs,
                         req.weighted)
     return _ranked(req.metric, method, p, net, scores.columns, key, descending)
@@ -340,7 +341,7 @@ def _gds_betweenness(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, A
 
 
 def _gds_eigenvector(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
-    p = {**p, "tolerance": gds.TOLERANCE}
+    p = {**p, "tolerance": gds.EIGENVECTOR_TOLERANCE}
     return _gds_ranked(req, "Neo4j GDS eigenvector (power iteration), unit Euclidean norm", p,
                        g, gds.eigenvector(db, g), "eigenvector")
 
