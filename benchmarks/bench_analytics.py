@@ -45,6 +45,7 @@ from typing import Any
 
 import networkx as nx
 from bench_support import delete_prefix, server_version
+from neo4j.exceptions import Neo4jError
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.loaders.kinds import LOAD_ORDER
@@ -411,6 +412,21 @@ def ratios(rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def save(out: Path, db: GraphDB, settings: Settings, args: argparse.Namespace,
+         loads: list[dict[str, Any]], rows: list[Row]) -> None:
+    """Writes the results so far as JSON to ``out`` (returns nothing)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "benchmark": "bench_analytics",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(db, settings),
+        "args": vars(args),
+        "loads": loads,
+        "rows": [asdict(r) for r in rows],
+        "ratios": ratios(rows),
+    }, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the benchmark; returns the process exit code."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -436,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     loads: list[dict[str, Any]] = []
     warm_up()
+    sizes = "-".join(args.sizes.split(","))
+    out = RESULTS / f"bench_analytics-{date.today().isoformat()}-{sizes}.json"
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             prefix = f"bench-analytics-{size}-{uuid.uuid4().hex[:8]}-"
@@ -465,26 +483,22 @@ def main(argv: list[str] | None = None) -> int:
                 rows += bench_size(db, Scope(prefix=prefix), args.metrics.split(","),
                                    args.contenders.split(","), args.samples, neo4j_pid,
                                    args.networkx_max, size)
+                if not args.no_write:
+                    # Saved after every size: a million stakeholders take an hour to measure.
+                    save(out, db, settings, args, loads, rows)
             finally:
-                cleanup(db, prefix)
+                try:
+                    cleanup(db, prefix)
+                except Neo4jError as exc:
+                    # A million stakeholders can outlast the server's transaction timeout.
+                    print(f"# cleanup of {prefix} failed ({exc.code}); delete it by hand",
+                          file=sys.stderr)
         print()
         print_table(rows)
         print()
         for r in ratios(rows):
             print(r)
         if not args.no_write:
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            sizes = "-".join(s for s in args.sizes.split(","))
-            out = RESULTS / f"bench_analytics-{date.today().isoformat()}-{sizes}.json"
-            out.write_text(json.dumps({
-                "benchmark": "bench_analytics",
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine(db, settings),
-                "args": vars(args),
-                "loads": loads,
-                "rows": [asdict(r) for r in rows],
-                "ratios": ratios(rows),
-            }, indent=2) + "\n")
             print(f"wrote {out}")
     finally:
         db.close()

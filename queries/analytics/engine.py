@@ -18,11 +18,15 @@ from stakegraph.schema.graphdb import GraphDB
 ENGINES = ("auto", "igraph", "gds")
 
 # From this many stakeholders in scope, `auto` picks GDS: the smallest size at which GDS was
-# faster end to end than igraph in benchmarks/results/bench_analytics-*.json (2 cores, 5 ties
-# per stakeholder); below it igraph was faster or level. Metrics not listed stay on igraph.
+# faster end to end than igraph in benchmarks/results/bench_analytics-2026-12-06-*.json (2 shared
+# cores, 5 ties per stakeholder, 10k / 100k / 1M): Leiden took 13.4 s on GDS against 14.0 s on
+# igraph at 100k and 317 s against 602 s at 1M (igraph iterates Leiden until stable); at 10k
+# igraph took less than half GDS's time. PageRank was faster on igraph at every size (1M: 189 s
+# against 267 s: projection and write-back cost about the same, and streaming a million scores
+# back from GDS costs more than PRPACK's whole computation), so it is not listed, nor are the
+# metrics GDS computes otherwise (see gds_refusal) or was not measured on.
 AUTO_GDS_FROM: dict[str, int] = {
-    "pagerank": 1_000_000,
-    "communities": 1_000_000,
+    "communities": 100_000,
 }
 # Not betweenness: igraph was faster exact (up to 5,000) and GDS's sampled estimator is another
 # one (sources drawn by degree, not reweighted; README.md).

@@ -282,9 +282,15 @@ def test_auto_picks_by_size_and_says_why(
 ) -> None:
     prefix = load_reference("florentine")
     scope = Scope(prefix=prefix + "florentine-")
+    monkeypatch.delitem(engine_module.AUTO_GDS_FROM, "pagerank", raising=False)
+    measured = analyse(db, Request(metric="pagerank", scope=scope))
+    assert measured.params["engine"] == "igraph"
+    assert "igraph was faster for pagerank at every size measured" in \
+        measured.params["engine_reason"]
+    monkeypatch.setitem(engine_module.AUTO_GDS_FROM, "pagerank", 1000)
     small = analyse(db, Request(metric="pagerank", scope=scope))
     assert small.params["engine"] == "igraph"
-    assert "15 stakeholders, below" in small.params["engine_reason"]
+    assert "15 stakeholders, below the 1,000" in small.params["engine_reason"]
     weighted = analyse(db, Request(metric="eigenvector", scope=scope))
     assert weighted.params["engine"] == "igraph" and "another measure" in \
         weighted.params["engine_reason"]
