@@ -51,8 +51,8 @@ AnalysisMetric: Any = strawberry.enum(
 )
 AnalysisEngine: Any = strawberry.enum(
     Enum("AnalysisEngine", {e.upper(): e for e in jobs.JOB_ENGINES}),  # type: ignore[call-overload]
-    description="What computes it: igraph in the job's process, or Graph Data Science in "
-    "Neo4j.",
+    description="What computes it: igraph in the job's process, Graph Data Science in Neo4j, "
+    "or auto: the one measured faster for the network's size.",
 )
 JobState: Any = strawberry.enum(
     Enum("JobState", {s.name: s.value for s in jobs.JobState}),  # type: ignore[call-overload]
@@ -70,7 +70,7 @@ class AnalysisInput:
         default=None, description="The ties to follow (default: all).")
     weighted: bool = strawberry.field(default=True, description="Use the ties' weights.")
     engine: AnalysisEngine | None = strawberry.field(
-        default=None, description="Default: the analytics' default engine.")
+        default=None, description="Default: AUTO.")
     samples: int | None = strawberry.field(
         default=None, description="Betweenness: sample this many sources instead of all.")
     seed: int = strawberry.field(default=0, description="Seed of sampled and randomised "
