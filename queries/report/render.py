@@ -23,6 +23,7 @@ from stakegraph.queries.analytics.communities import communities
 from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.analytics.projection import network_from_rows
 from stakegraph.queries.analytics.reach import key_players
+from stakegraph.queries.analytics.summary import summarise
 from stakegraph.queries.plots.data import network_from_rows as view_from_rows
 from stakegraph.queries.plots.data import points_from_rows
 from stakegraph.queries.plots.matrix import QuadrantText, matrix_figure, moves
@@ -37,7 +38,6 @@ from stakegraph.queries.plots.network import (
 )
 from stakegraph.queries.report.figures import network_figure, observations_figure, svg
 from stakegraph.queries.report.plan import ReportData
-from stakegraph.queries.analytics.summary import summarise
 from stakegraph.schema.model import Label
 
 # Sections in page order: (id, heading). The tests look for each id.
