@@ -35,7 +35,8 @@ def maven_progress(console: Console) -> Iterator[Callable[[FetchProgress], None]
             started = True
             console.print(
                 "Building the local Neo4j (first use only): Maven fetches Neo4j 5.26, Browser, "
-                f"APOC and Graph Data Science from Maven Central (about {_TOTAL_MB:.0f} MB unless already cached)..."
+                f"APOC and Graph Data Science from Maven Central (about {_TOTAL_MB:.0f} MB unless "
+                "already cached)..."
             )
             if console.is_terminal:
                 bar.start()
