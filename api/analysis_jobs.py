@@ -51,8 +51,8 @@ AnalysisMetric: Any = strawberry.enum(
 )
 AnalysisEngine: Any = strawberry.enum(
     Enum("AnalysisEngine", {e.upper(): e for e in jobs.JOB_ENGINES}),  # type: ignore[call-overload]
-    description="What computes it: igraph in the job's process, or Graph Data Science in "
-    "Neo4j.",
+    description="What computes it: igraph in the job's process, Graph Data Science in Neo4j, "
+    "or auto: the one measured faster for the network's size.",
 )
 JobState: Any = strawberry.enum(
     Enum("JobState", {s.name: s.value for s in jobs.JobState}),  # type: ignore[call-overload]
@@ -70,7 +70,7 @@ class AnalysisInput:
         default=None, description="The ties to follow (default: all).")
     weighted: bool = strawberry.field(default=True, description="Use the ties' weights.")
     engine: AnalysisEngine | None = strawberry.field(
-        default=None, description="Default: the analytics' default engine.")
+        default=None, description="Default: AUTO.")
     samples: int | None = strawberry.field(
         default=None, description="Betweenness: sample this many sources instead of all.")
     seed: int = strawberry.field(default=0, description="Seed of sampled and randomised "
@@ -106,9 +106,7 @@ class AnalyticsRun:
                       "first for constraint and communities), `first` from `offset`.")
     async def scores(self, info: Info, first: int = 20, offset: int = 0) -> list[RunScore]:
         context = require(info, Role.READER)
-        limit = context.settings.api_max_page_size
-        if not 1 <= first <= limit:
-            raise invalid("first", f"must be between 1 and {limit}, got {first}")
+        _check_first(first, context.settings.api_max_page_size)
         if offset < 0:
             raise invalid("offset", f"must be at least 0, got {offset}")
         key, ascending = RANK_KEY.get(self.metric, (self.metric, False))
@@ -118,6 +116,11 @@ class AnalyticsRun:
             "limit": first}), maps_only=True)
         return [RunScore(rank=offset + i + 1, id=strawberry.ID(r["id"]), name=r["name"],
                          score=r["score"], scores=r["scores"]) for i, r in enumerate(rows)]
+
+
+def _check_first(first: int, most: int) -> None:
+    if not 1 <= first <= most:
+        raise invalid("first", f"must be between 1 and {most}, got {first}")
 
 
 def _run(row: RecordData) -> AnalyticsRun:
@@ -274,8 +277,7 @@ class AnalysisJobQuery:
         state: JobState | None = None, first: int = 20,
     ) -> list[AnalysisJob]:
         context = require(info, Role.READER)
-        if not 1 <= first <= MAX_LISTED:
-            raise invalid("first", f"must be between 1 and {MAX_LISTED}, got {first}")
+        _check_first(first, MAX_LISTED)
         rows = await context.gateway.read(jobs.LIST, {
             "scope": None if project is None else clean_id("project", project),
             "state": None if state is None else state.value, "limit": first})
@@ -293,8 +295,7 @@ class AnalysisJobQuery:
         metric: AnalysisMetric | None = None, first: int = 20,
     ) -> list[AnalyticsRun]:
         context = require(info, Role.READER)
-        if not 1 <= first <= MAX_LISTED:
-            raise invalid("first", f"must be between 1 and {MAX_LISTED}, got {first}")
+        _check_first(first, MAX_LISTED)
         return await _runs(
             context, scope=None if project is None else clean_id("project", project),
             metric=None if metric is None else metric.value, limit=first)

@@ -60,7 +60,7 @@ def neo4j_server(settings: Settings, pytestconfig: pytest.Config) -> Iterator[Se
     found = instance.status(settings).pid is not None  # running, or being started by another
     capture = pytestconfig.pluginmanager.getplugin("capturemanager")
     shown = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
-    # The first build fetches ~165 MB from Maven Central: show it, not a silent minute.
+    # The first build fetches ~180 MB from Maven Central: show it, not a silent minute.
     with shown, maven_progress(Console()) as on_progress:
         instance.start(settings, on_progress)
     yield settings

@@ -25,6 +25,7 @@ from typing import Any
 
 from neo4j import Record
 from neo4j.exceptions import ConstraintError
+from stakegraph.queries.analytics.engine import ENGINES
 from stakegraph.queries.analytics.errors import AnalyticsError
 from stakegraph.queries.analytics.metrics import RANK_KEY
 from stakegraph.queries.analytics.projection import Scope
@@ -43,8 +44,8 @@ QUEUE_S = 60
 # result is a stored run read best first.
 JOB_METRICS = tuple(RANK_KEY)
 GRAPH_SCOPE = "graph"
-# The engines a job can name (none: the analytics' default).
-JOB_ENGINES = ("igraph", "gds")
+# The engines a job can name (none: the analytics' default, auto).
+JOB_ENGINES = ENGINES
 
 
 class JobState(StrEnum):

@@ -13,6 +13,7 @@ METRICS = (
     "reach",
     "reach-q3",
     "brokerage",
+    "summary",
 )
 
 # The score column each per-stakeholder metric's results are ranked by, and whether the lowest

@@ -34,8 +34,9 @@ def maven_progress(console: Console) -> Iterator[Callable[[FetchProgress], None]
         if not started:
             started = True
             console.print(
-                "Building the local Neo4j (first use only): Maven fetches Neo4j 5.26, Browser "
-                f"and APOC from Maven Central (about {_TOTAL_MB:.0f} MB unless already cached)..."
+                "Building the local Neo4j (first use only): Maven fetches Neo4j 5.26, Browser, "
+                f"APOC and Graph Data Science from Maven Central (about {_TOTAL_MB:.0f} MB unless "
+                "already cached)..."
             )
             if console.is_terminal:
                 bar.start()

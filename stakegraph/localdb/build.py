@@ -41,8 +41,9 @@ class LauncherBuild:
 
     @property
     def plugin_jars(self) -> list[Path]:
-        """Returns the APOC jars, which Neo4j must also find in its plugins directory."""
-        return sorted((self.root / "target" / "lib").glob("apoc-*.jar"))
+        """Returns the jars Neo4j must also find in its plugins directory: APOC's and the GDS
+        modules that hold procedures and functions (see the launcher's pom.xml)."""
+        return sorted((self.root / "target" / "plugins").glob("*.jar"))
 
     @property
     def classpath(self) -> str:

@@ -164,7 +164,8 @@ def _neo4j_settings(settings: Settings) -> list[str]:
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
         f"server.memory.pagecache.size={settings.pagecache}",
-        "dbms.security.procedures.unrestricted=apoc.*",
+        # GDS reaches into kernel internals, as APOC does; neither loads without this.
+        "dbms.security.procedures.unrestricted=apoc.*,gds.*",
         "dbms.usage_report.enabled=false",
         f"server.directories.import={home / 'import'}",
         "dbms.security.allow_csv_import_from_file_urls=true",

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jwt
 
 from stakegraph.localdb.instance import free_port
+
+T = TypeVar("T")
 
 JWT_KEY = "test-secret-for-hs256-tokens-0123456789"
 JWT_ISSUER = "https://issuer.test"
@@ -119,9 +124,11 @@ def codes(body: dict[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class Graph:
-    """The ids of the scratch graph."""
+    """The ids of the scratch graph (and of an analysis job and its run, where a test ran one)."""
 
     prefix: str
+    job: str = ""
+    run: str = ""
 
     def id(self, name: str) -> str:
         """Returns the full id of a scratch node."""
@@ -177,3 +184,10 @@ CREATE (p1)-[:OBSERVED {id: $p + 'obs1', date: date('2025-06-30'), value: 0.7,
         evidence: 'survey'}]->(oc)
 """
 
+
+def run_async(work: Coroutine[Any, Any, T]) -> T:
+    """Returns what ``work`` returns, run by ``asyncio.run`` on a thread of its own: the
+    session's Playwright browser (sync API) keeps an event loop running on the main thread
+    once a browser test has started, and ``asyncio.run`` refuses to start beside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
