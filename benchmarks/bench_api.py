@@ -328,9 +328,11 @@ def _lua_string(text: str) -> str:
 
 
 def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float,
-                script: str | None = None) -> dict[str, Any]:
+                script: str | None = None,
+                after_warm_up: Callable[[], object] | None = None) -> dict[str, Any]:
     """Returns wrk's figures for ``clients`` keep-alive connections POSTing ``bodies`` (or
-    what ``script`` sends)."""
+    what ``script`` sends); ``after_warm_up`` is called between the warm-up and the measured
+    run."""
     path = httpx.URL(target.url).path or "/"
     headers = "\n".join(
         f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in target.headers.items()
@@ -345,7 +347,7 @@ def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float,
     try:
         base = str(httpx.URL(target.url).copy_with(path="/"))
         # Warm-up (connections, plans, caches), then the measured run.
-        for duration in (max(1, round(seconds / 5)), max(1, round(seconds))):
+        for step, duration in enumerate((max(1, round(seconds / 5)), max(1, round(seconds)))):
             done = subprocess.run(
                 ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{duration}s",
                  "--timeout", "30s", "-s", handle.name, base],
@@ -353,6 +355,8 @@ def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float,
             )
             if done.returncode != 0:
                 raise RuntimeError(f"wrk failed: {done.stdout}{done.stderr}")
+            if after_warm_up is not None and step == 0:
+                after_warm_up()
     finally:
         os.unlink(handle.name)
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRKJSON "))
@@ -447,11 +451,12 @@ async def measure_httpx(
 
 
 def measure(
-    args: argparse.Namespace, target: Target, bodies: list[str], clients: int
+    args: argparse.Namespace, target: Target, bodies: list[str], clients: int,
+    after_warm_up: Callable[[], object] | None = None,
 ) -> dict[str, Any]:
     """Returns the figures of one cell with the chosen load generator."""
     if args.client == "wrk":
-        return measure_wrk(target, bodies, clients, args.seconds)
+        return measure_wrk(target, bodies, clients, args.seconds, after_warm_up=after_warm_up)
     return asyncio.run(measure_httpx(target, bodies, clients, args.seconds))
 
 
@@ -556,6 +561,27 @@ def start_ours(port: int, workers: int, probe: Path | None = None) -> subprocess
     return process
 
 
+def start_uvicorn_shared(port: int, workers: int,
+                         probe: Path | None = None) -> subprocess.Popen[bytes]:
+    """Returns the same app served by uvicorn's own ``--workers`` (every worker accepting from
+    one shared socket), as ``stakegraph serve`` did before issue 13: for ``--compare-uvicorn``."""
+    conn = connection(get_settings())
+    env = dict(os.environ, STAKEGRAPH_API_DEBUG="true",
+               NEO4J_URI=conn.uri, NEO4J_USER=conn.user, NEO4J_PASSWORD=conn.password)
+    if probe is not None:
+        env["TAIL_PROBE_DIR"] = str(probe)
+        env["PYTHONPATH"] = os.pathsep.join(
+            x for x in (str(PROBE), env.get("PYTHONPATH")) if x)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+         "--log-level", "warning", "--no-access-log"],
+        env=env,
+    )
+    _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
+    return process
+
+
 def versions() -> dict[str, str]:
     """Returns the versions of what was measured (Python side, Neo4j, and the peer's packages)."""
     out = {name: version(name) for name in ("strawberry-graphql", "graphql-core", "uvicorn",
@@ -627,9 +653,13 @@ def _print_probe(row: dict[str, Any]) -> None:
                 for g, v in gcs.items())
             + f" freed {w['gc_collected']}"
             + f"; loop lag p99 {lag['p99'] or 0:.1f} max {lag['max'] or 0:.1f} "
-            f">20ms {w['lag_over_20ms']}; threads {w['thread_pool']['calls']}; pool acquire "
+            f">20ms {w['lag_over_20ms']} (of {w['late_wakeups']} late >10ms: loop busy "
+            f"{w['late_loop_busy']}, waiting for a core {w['late_descheduled']}); "
+            f"threads {w['thread_pool']['calls']}; pool acquire "
             f"p99 {w['pool_acquire_ms']['p99'] or 0:.2f} max {w['pool_acquire_ms']['max'] or 0:.1f}"
-            f" peak {w['pool_peak_in_use']}; busy at start {w['concurrent_at_start']}",
+            f" peak {w['pool_peak_in_use']}, opened {w['connections_opened_ms']['n']} "
+            f"(max {w['connections_opened_ms']['max'] or 0:.0f} ms), liveness checks "
+            f"{w['liveness_checks']}; busy at start {w['concurrent_at_start']}",
             flush=True,
         )
 
@@ -775,12 +805,14 @@ def run_cells(
                 else:
                     variables = {"project": project, "prefix": prefix}
                     bodies = [json.dumps({"query": text, "variables": variables})]
-                server = target.pid if target.name == "stakegraph" else None
+                server = target.pid if target.name != "peer" else None
                 probing = args.probe is not None and server is not None
-                if probing and server is not None:
-                    probe_snapshot(server, args.probe)
+                # The probe's counters start afresh after the warm-up.
+                reset = (partial(probe_snapshot, server, args.probe)
+                         if probing and server is not None else None)
                 row = {"query": query, "server": target.name, "clients": clients,
-                       **counted(partial(measure, args, target, bodies, clients), target.pid)}
+                       **counted(partial(measure, args, target, bodies, clients, reset),
+                                 target.pid)}
                 if probing and server is not None:
                     row["probe"] = probe_snapshot(server, args.probe)
                 rows.append(row)
@@ -795,13 +827,13 @@ def run_cells(
     return rows
 
 
-def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Returns stakegraph / peer for every (query, clients) measured on both."""
+def ratios(rows: list[dict[str, Any]], other: str = "peer") -> list[dict[str, Any]]:
+    """Returns stakegraph / ``other`` for every (run, query, clients) measured on both."""
     out = []
     for ours in rows:
         if ours["server"] != "stakegraph":
             continue
-        peer = next((r for r in rows if r["server"] == "peer" and r["query"] == ours["query"]
+        peer = next((r for r in rows if r["server"] == other and r["query"] == ours["query"]
                      and r["clients"] == ours["clients"] and r.get("run") == ours.get("run")),
                     None)
         if peer is None:
@@ -852,6 +884,9 @@ def main() -> None:
                         help="which of lookup,nested to run")
     parser.add_argument("--no-direct", action="store_true", help="skip the Cypher baseline")
     parser.add_argument("--keep", action="store_true", help="keep the loaded data")
+    parser.add_argument("--compare-uvicorn", action="store_true",
+                        help="also serve the same app with uvicorn's own --workers (one "
+                             "shared listening socket): the worker model before issue 13")
     parser.add_argument("--runs", type=int, default=1,
                         help="runs of every cell (ratios per run, then their median)")
     parser.add_argument("--mixed-clients", type=int, default=8,
@@ -888,6 +923,11 @@ def main() -> None:
                           {"X-API-Key": key}, LOOKUP, NESTED, processes[-1].pid)]
         writers = [Target("stakegraph", targets[0].url, {"X-API-Key": editor_key}, LOOKUP,
                           NESTED, processes[-1].pid)]
+        if args.compare_uvicorn:
+            shared_port = free_port()
+            processes.append(start_uvicorn_shared(shared_port, args.workers, args.probe))
+            targets.append(Target("uvicorn-shared", f"http://127.0.0.1:{shared_port}/graphql",
+                                  {"X-API-Key": key}, LOOKUP, NESTED, processes[-1].pid))
         if args.peer:
             peer_port = free_port()
             processes.append(start_peer(peer_port))
@@ -954,6 +994,8 @@ def main() -> None:
         "median_rows": medians(rows, ("query", "server", "clients")),
         "ratios_per_run": per_run,
         "ratios_stakegraph_over_peer": median_ratios,
+        "ratios_stakegraph_over_uvicorn_shared": medians(
+            ratios(rows, "uvicorn-shared"), ("query", "clients")),
         "target": target,
     }
     RESULTS.mkdir(exist_ok=True)

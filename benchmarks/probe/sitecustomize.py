@@ -46,10 +46,13 @@ class _Counters:
         self.gc_cpu: dict[int, list[float]] = {0: [], 1: [], 2: []}
         self.gc_collected = 0
         self.lag: list[float] = []
+        self.late_cpu_share: list[float] = []
         self.thread_calls = 0
         self.thread_ms = 0.0
         self.acquire_ms: list[float] = []
         self.pool_peak = 0
+        self.opened_ms: list[float] = []
+        self.liveness_checks = 0
 
 
 C = _Counters()
@@ -93,8 +96,12 @@ def _dump(signum: int, frame: Any) -> None:
         "gc_collected": C.gc_collected,
         "loop_lag_ms": _summary(C.lag),
         "lag_over_20ms": sum(1 for x in C.lag if x > 20),
+        "late_wakeups": len(C.late_cpu_share),
+        "late_loop_busy": sum(1 for x in C.late_cpu_share if x >= 0.8),
+        "late_descheduled": sum(1 for x in C.late_cpu_share if x < 0.2),
         "thread_pool": {"calls": C.thread_calls, "ms": round(C.thread_ms, 2)},
         "pool_acquire_ms": _summary(C.acquire_ms), "pool_peak_in_use": C.pool_peak,
+        "connections_opened_ms": _summary(C.opened_ms), "liveness_checks": C.liveness_checks,
     }
     Path(_DIR, f"{os.getpid()}.json").write_text(json.dumps(out))
     C.reset()
@@ -102,15 +109,20 @@ def _dump(signum: int, frame: Any) -> None:
 
 async def _lag_probe() -> None:
     while True:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         await asyncio.sleep(0.005)
-        C.lag.append((time.perf_counter() - began) * 1000 - 5)
+        lag = (time.perf_counter() - began) * 1000 - 5
+        C.lag.append(lag)
+        if lag > 10:
+            # Late by more than 10 ms: was the loop running something (its thread used the CPU
+            # the whole time), or was the process waiting for a core (it did not)?
+            C.late_cpu_share.append((time.thread_time() - cpu) * 1000 / (lag + 5))
 
 
 def _install() -> None:
     import anyio.to_thread
     import stakegraph.api.app as app_module
-    from neo4j._async.io._pool import AsyncIOPool
+    from neo4j._async.io._pool import AsyncBoltPool, AsyncNeo4jPool
 
     gc.callbacks.append(_on_gc)
     signal.signal(signal.SIGUSR1, _dump)
@@ -134,18 +146,42 @@ def _install() -> None:
 
     asyncio.to_thread = to_thread  # type: ignore[assignment]
 
-    original_acquire = AsyncIOPool.acquire
+    def timed(original: Any) -> Any:
+        async def acquire(self: Any, *args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return await original(self, *args, **kwargs)
+            finally:
+                C.acquire_ms.append((time.perf_counter() - began) * 1000)
+                in_use = sum(c.in_use for conns in self.connections.values() for c in conns)
+                C.pool_peak = max(C.pool_peak, in_use)
 
-    async def acquire(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return acquire
+
+    from neo4j._async.io._bolt import AsyncBolt
+
+    original_open = AsyncBolt.open.__func__  # type: ignore[attr-defined]
+
+    async def open_(cls: Any, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         try:
-            return await original_acquire(self, *args, **kwargs)
+            return await original_open(cls, *args, **kwargs)
         finally:
-            C.acquire_ms.append((time.perf_counter() - began) * 1000)
-            in_use = sum(c.in_use for conns in self.connections.values() for c in conns)
-            C.pool_peak = max(C.pool_peak, in_use)
+            C.opened_ms.append((time.perf_counter() - began) * 1000)
 
-    AsyncIOPool.acquire = acquire  # type: ignore[method-assign]
+    AsyncBolt.open = classmethod(open_)  # type: ignore[method-assign, assignment]
+    original_idle = AsyncBolt.is_idle_for
+
+    def is_idle_for(self: Any, timeout: float) -> bool:
+        idle: bool = original_idle(self, timeout)
+        C.liveness_checks += idle
+        return idle
+
+    AsyncBolt.is_idle_for = is_idle_for  # type: ignore[method-assign]
+
+    # bolt:// and neo4j:// each have their pool class, each with its own acquire.
+    for pool in (AsyncBoltPool, AsyncNeo4jPool):
+        pool.acquire = timed(pool.acquire)  # type: ignore[method-assign]
 
     original_create_app = app_module.create_app
 
