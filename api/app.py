@@ -25,7 +25,7 @@ from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
-from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.gateway import Gateway, open_api_driver, warm_pool
 from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
 from stakegraph.api.reports import report_endpoint
@@ -255,9 +255,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             waiting = asyncio.create_task(graphql.keep_trying(app.state.driver))
         if settings.api_gc_tuning:
             tune_garbage_collector()
+        # Connections are opened beside the first requests, never in their way.
+        warming = asyncio.create_task(warm_pool(
+            app.state.driver, settings.neo4j_database, settings.api_db_warm_connections))
         try:
             yield
         finally:
+            warming.cancel()
             if waiting is not None:
                 waiting.cancel()
             if graphql.feed is not None:
