@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record
+from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record, unit_of_work
 from neo4j.exceptions import (
     ConstraintError,
     DriverError,
@@ -20,6 +20,14 @@ from neo4j.exceptions import (
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import RecordData
+from stakegraph.schema.version import (
+    STALE_S,
+    STATE,
+    WRITE_METADATA,
+    GateClosed,
+    state_from,
+    write_refusal,
+)
 
 from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
@@ -136,9 +144,17 @@ class Gateway:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Returns what ``work`` returns, run in one write transaction (all or nothing)."""
+        """Returns what ``work`` returns, run in one write transaction (all or nothing), after
+        checking in that transaction that the graph may be written (stakegraph.schema.version:
+        no backup, restore or migration holding writers back, the model version this code's)."""
 
+        @unit_of_work(metadata=WRITE_METADATA)
         async def unit(tx: AsyncManagedTransaction) -> T:
+            self.round_trips += 1
+            record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+            refusal = write_refusal(state_from(None if record is None else record.data()))
+            if refusal is not None:
+                raise refusal
             return await work(Tx(tx, self))
 
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails
@@ -152,6 +168,12 @@ class Gateway:
                         session.execute_write(unit), max(0.1, deadline - time.monotonic()))
             except TimeoutError as exc:
                 raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
+            except GateClosed as closed:
+                # A backup or a migration holds writers back for a moment: wait for it within
+                # the budget, then say why the write did not happen.
+                if closed.final or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
             except TransientError as exc:
                 if not _is_contention(exc) or time.monotonic() > deadline:
                     raise _translate(exc) from exc

@@ -23,6 +23,7 @@ from stakegraph.loaders.statements import (
 from stakegraph.schema.errors import ErrorCode, StakegraphError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Kind, Rel
+from stakegraph.schema.version import write_transaction
 
 Progress = Callable[[str, int, int], None]
 
@@ -137,11 +138,12 @@ def run_step(
             expect_new = True
             for batch in _batches(group, batch_size):
                 if isinstance(statement, _MergeFirst):
-                    created, updated = session.execute_write(_merged, statement, batch,
-                                                             step.is_nodes, expect_new)
+                    created, updated = write_transaction(session, _merged, statement, batch,
+                                                         step.is_nodes, expect_new)
                     expect_new = created == len(batch)
                 elif write:
-                    created, updated = session.execute_write(_compared, statement, batch, True)
+                    created, updated = write_transaction(session, _compared, statement, batch,
+                                                         True)
                 else:
                     created, updated = session.execute_read(_compared, statement, batch, False)
                 counts.add(Counts(created, updated, len(batch) - created - updated))
