@@ -7,7 +7,15 @@ import sys
 import typer
 
 from stakegraph import __version__
-from stakegraph.cli import export_cmd, neo4j_cmd, person_cmd, plot_cmd, schema_cmd, up_cmd
+from stakegraph.cli import (
+    backup_cmd,
+    export_cmd,
+    neo4j_cmd,
+    person_cmd,
+    plot_cmd,
+    schema_cmd,
+    up_cmd,
+)
 from stakegraph.cli.analyse_cmd import analyse_command
 from stakegraph.cli.console import err_console
 from stakegraph.cli.demo_cmd import demo, generate_cmd
@@ -36,6 +44,9 @@ app.command("generate")(generate_cmd)
 app.command("load")(load)
 app.command("template")(template)
 app.add_typer(person_cmd.app, name="person")
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)
+app.command("fingerprint")(backup_cmd.fingerprint)
 
 _debug = False
 
