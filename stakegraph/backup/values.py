@@ -2,11 +2,11 @@
 
 Strings, integers, booleans and finite floats are themselves (JSON keeps ``1`` and ``1.0``
 apart). Every other type is an object with one ``$``-key naming it (a property value is never a
-map in Neo4j, so such an object cannot be data): ``{"$date": "2026-01-02"}``,
-``{"$datetime": "...+01:00", "zone": "Europe/London"}``, ``{"$duration": [months, days,
-seconds, nanoseconds]}``, ``{"$point": [srid, x, y]}``, ``{"$float": "nan"}``... Lists are lists
-of encoded values. `decode` gives back the driver's own types, which it sends to Neo4j as
-the same Neo4j types.
+map in Neo4j, so such an object cannot be data): ``{"$date": "2026-01-02"}``, ``{"$datetime":
+"2026-07-02T10:11:12.500000000", "offset": 3600, "zone": "Europe/London"}`` (wall time, offset
+in seconds, zone if any), ``{"$duration": [months, days, seconds, nanoseconds]}``,
+``{"$point": [srid, x, y]}``, ``{"$float": "nan"}``... Lists are lists of encoded values.
+`decode` gives back the driver's own types, which it sends to Neo4j as the same Neo4j types.
 
 One ambiguity of the driver is settled with the server's help: it reads a datetime at offset
 ``Z`` and one in the zone ``UTC`` as the same value, and would write both back as the zone.
@@ -61,7 +61,8 @@ def encode(value: Any, utc_offset: bool = False) -> Any:
     if kind is Time:
         if value.tzinfo is None:
             return {"$localtime": value.iso_format()}
-        return {"$time": value.iso_format()}
+        return {"$time": value.replace(tzinfo=None).iso_format(),
+                "offset": _offset_seconds(value.utcoffset())}
     if kind is Duration:
         return {"$duration": [value.months, value.days, value.seconds, value.nanoseconds]}
     if isinstance(value, Point):
@@ -72,14 +73,24 @@ def encode(value: Any, utc_offset: bool = False) -> Any:
                            "a string, number, boolean, temporal value, point or byte array)")
 
 
+def _offset_seconds(offset: dt.timedelta | None) -> int:
+    if offset is None:
+        raise UnsupportedValue("a zoned temporal value without an offset cannot be kept")
+    return int(offset.total_seconds())
+
+
 def _encode_datetime(value: DateTime, utc_offset: bool) -> dict[str, Any]:
     tz = value.tzinfo
     if tz is None:
         return {"$localdatetime": value.iso_format()}
+    # Wall time and offset apart: the driver's own text gets negative part-hour offsets wrong
+    # (-03:30 comes out as -04:30).
+    out: dict[str, Any] = {"$datetime": value.replace(tzinfo=None).iso_format(),
+                           "offset": _offset_seconds(value.utcoffset())}
     zone = getattr(tz, "zone", None)
     if isinstance(zone, str) and zone and not (utc_offset and zone == "UTC"):
-        return {"$datetime": value.iso_format(), "zone": zone}
-    return {"$datetime": value.iso_format()}
+        out["zone"] = zone
+    return out
 
 
 def encode_props(props: Mapping[str, Any], utc_offset_keys: Iterable[str] = ()) -> dict[str, Any]:
@@ -117,8 +128,10 @@ def _decode_tagged(tag: str, raw: Any, data: Mapping[str, Any]) -> Any:
     if tag == "$localdatetime":
         return DateTime.from_iso_format(raw)
     if tag == "$datetime":
-        return _decode_datetime(raw, data.get("zone"))
-    if tag == "$time" or tag == "$localtime":
+        return _decode_datetime(raw, int(data["offset"]), data.get("zone"))
+    if tag == "$time":
+        return Time.from_iso_format(raw).replace(tzinfo=_TimeOffset(int(data["offset"])))
+    if tag == "$localtime":
         return Time.from_iso_format(raw)
     if tag == "$duration" and isinstance(raw, list) and len(raw) == 4:
         months, days, seconds, nanoseconds = (int(x) for x in raw)
@@ -130,14 +143,31 @@ def _decode_tagged(tag: str, raw: Any, data: Mapping[str, Any]) -> Any:
     raise ValueError("unknown tag")
 
 
-def _decode_datetime(iso: str, zone: str | None) -> DateTime:
-    # The driver's parser gives pytz's fixed offsets, and pytz's offset 0 *is* its UTC zone;
-    # a standard-library offset keeps an offset an offset when the driver sends it.
-    parsed = DateTime.from_iso_format(iso)
-    offset = parsed.utcoffset()
-    if offset is None:
-        raise ValueError("a zoned datetime without an offset")
-    fixed = parsed.replace(tzinfo=dt.timezone(offset))
+def _fixed(seconds: int) -> dt.timezone:
+    # A standard-library offset, not pytz's: pytz's offset 0 *is* its UTC zone, which the
+    # driver would send as the zone rather than the offset.
+    return dt.timezone(dt.timedelta(seconds=seconds))
+
+
+class _TimeOffset(dt.tzinfo):
+    """A fixed offset for a time of day: the driver asks a time's zone for its offset with the
+    time itself, which the standard library's offsets refuse."""
+
+    def __init__(self, seconds: int) -> None:
+        self._offset = dt.timedelta(seconds=seconds)
+
+    def utcoffset(self, _: object) -> dt.timedelta:
+        return self._offset
+
+    def dst(self, _: object) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, _: object) -> str:
+        return f"UTC{self._offset}"
+
+
+def _decode_datetime(wall: str, offset: int, zone: str | None) -> DateTime:
+    fixed = DateTime.from_iso_format(wall).replace(tzinfo=_fixed(offset))
     if zone is None:
         return fixed
     return fixed.astimezone(pytz.timezone(zone))

@@ -19,7 +19,9 @@ from stakegraph.schema.model import MODEL_VERSION
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     """Yields a progress callback drawing one bar per phase on stderr (gone when done)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    # Bars only on a terminal: in a pipe or a log they would leave blank lines behind.
+    with Progress(*columns, console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(phase: str, done: int, total: int) -> None:
