@@ -16,6 +16,7 @@ restored graph stays closed until a restore finishes it. A gate whose holder has
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -89,6 +90,7 @@ class Hold:
     lost: str | None = None
     keep_closed_on_failure: bool = False
     _stop: threading.Event = field(default_factory=threading.Event)
+    _beats: threading.Thread | None = None
 
     def check(self) -> None:
         """Raises when the hold was lost (the heartbeat found another holder or failed), so
@@ -100,13 +102,26 @@ class Hold:
     def _beat(self, lease_s: float | None) -> None:
         while not self._stop.wait(_BEAT_EVERY_S):
             try:
-                held = self.db.write(_BEAT, token=self.token, lease_s=lease_s)[0]["held"]
+                # One try, no retries: a beat that cannot get through is a lost hold.
+                with self.db.session() as session:
+                    record = session.run(_BEAT, token=self.token, lease_s=lease_s).single()
             except Exception as exc:  # the main work meets the same failure and reports it
                 self.lost = f"heartbeat failed: {type(exc).__name__}"
                 return
-            if not held:
+            if not record or not record["held"]:
                 self.lost = "another process took the gate over"
                 return
+
+    def stop_beating(self) -> None:
+        """Stops the heartbeat (returns nothing); the gate stays as it is."""
+        self._stop.set()
+        if self._beats is not None:
+            self._beats.join(timeout=10)
+
+    def release(self) -> None:
+        """Opens the gate again, if it is still this hold's (returns nothing)."""
+        self.stop_beating()
+        self.db.write(_RELEASE, token=self.token)
 
 
 def _alive_here(gate: Gate) -> bool:
@@ -190,6 +205,31 @@ def _drain(db: GraphDB, closed_at: Any, drain_s: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def close_gate(
+    db: GraphDB,
+    what: str,
+    actor: str,
+    *,
+    props: Mapping[str, Any] | None = None,
+    lease_s: float | None = LEASE_S,
+    drain_s: float = DRAIN_S,
+) -> Hold:
+    """Returns the `Hold` of a gate closed once every write that began before it has ended
+    (see `hold_writers`, which also opens it again); raises `UnavailableError` when another
+    holder has it or earlier writes do not end within ``drain_s`` (the gate is open again)."""
+    token, previous, closed_at = _close(db, what, actor, props or {}, lease_s)
+    hold = Hold(db, token, what, previous)
+    hold._beats = threading.Thread(target=hold._beat, args=(lease_s,), daemon=True,
+                                   name=f"stakegraph-{what}-heartbeat")
+    hold._beats.start()
+    try:
+        _drain(db, closed_at, drain_s, what)
+    except BaseException:
+        hold.release()
+        raise
+    return hold
+
+
 @contextmanager
 def hold_writers(
     db: GraphDB,
@@ -207,27 +247,20 @@ def hold_writers(
     it fails after the holder set ``keep_closed_on_failure``. Raises `UnavailableError` when
     another holder has the gate or earlier writes do not end within ``drain_s``.
     """
-    token, previous, closed_at = _close(db, what, actor, props or {}, lease_s)
-    hold = Hold(db, token, what, previous)
-    beat = threading.Thread(target=hold._beat, args=(lease_s,), daemon=True,
-                            name=f"stakegraph-{what}-heartbeat")
-    beat.start()
+    hold = close_gate(db, what, actor, props=props, lease_s=lease_s, drain_s=drain_s)
     succeeded = False
     try:
-        _drain(db, closed_at, drain_s, what)
         yield hold
         succeeded = True
     finally:
-        hold._stop.set()
-        beat.join(timeout=10)
-        if succeeded or not hold.keep_closed_on_failure:
+        hold.stop_beating()
+        if succeeded:
+            hold.release()
+        elif not hold.keep_closed_on_failure:
             # Best effort on the way out of a failure: a gate left behind has a lease (or is a
             # restore's, which the next restore takes over).
-            try:
-                db.write(_RELEASE, token=token)
-            except Exception:
-                if succeeded:
-                    raise
+            with contextlib.suppress(Exception):
+                hold.release()
 
 
 def held_by(tx: ManagedTransaction, token: str) -> bool:

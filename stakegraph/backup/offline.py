@@ -31,7 +31,7 @@ from stakegraph.localdb import instance
 from stakegraph.localdb.build import ensure_launcher, require_tool
 from stakegraph.schema.errors import ConflictError, SetupError
 from stakegraph.schema.graphdb import GraphDB
-from stakegraph.schema.maintenance import hold_writers
+from stakegraph.schema.maintenance import close_gate, hold_writers
 from stakegraph.schema.model import MODEL_VERSION, Label
 from stakegraph.schema.version import GATE_NODE, graph_state
 from stakegraph.settings import Settings
@@ -161,32 +161,34 @@ def offline_restore(settings: Settings, path: Path, *, actor: str, replace: bool
                                 f"this stakegraph's ({MODEL_VERSION})")
         backup.verify()
         instance.start(settings)
-        db = open_graph_db(settings)
-        try:
-            present = db.read(COUNT_NODES)[0]["n"]
-            if present and not replace:
-                raise ConflictError(f"the database is not empty ({present:,} nodes): restore "
-                                    "into an empty database, or add --replace to overwrite it")
-            with tempfile.TemporaryDirectory(prefix="stakegraph-load-") as tmp:
-                backup.extract_dump(Path(tmp) / f"{settings.neo4j_database}.dump")
-                with hold_writers(db, "restore", actor, props={"file_name": str(path)},
-                                  lease_s=None):
-                    say("stop")
-                    instance.stop(settings)
-                    say("load")
-                    tool_s = run_admin(settings, "database", "load", settings.neo4j_database,
-                                       f"--from-path={tmp}", "--overwrite-destination=true")
-                    say("start")
-                    instance.start(settings)
-                    # The loaded graph is the dumped one, gate node included: that one and
-                    # ours (gone with the old store) are both stale now.
-                    db.write(f"MATCH (g:{Label.META} {{id: '{GATE_NODE}'}}) DELETE g")
-            say("check")
-            printed = fingerprint(db)
-            if printed.digest != manifest["fingerprint"]:
-                raise ConflictError(f"the loaded graph's fingerprint {printed.digest[:16]}... "
-                                    f"differs from the backup's {manifest['fingerprint'][:16]}")
-        finally:
-            db.close()
+        with tempfile.TemporaryDirectory(prefix="stakegraph-load-") as tmp:
+            backup.extract_dump(Path(tmp) / f"{settings.neo4j_database}.dump")
+            with open_graph_db(settings) as db:
+                present = db.read(COUNT_NODES)[0]["n"]
+                if present and not replace:
+                    raise ConflictError(f"the database is not empty ({present:,} nodes): "
+                                        "restore into an empty database, or add --replace to "
+                                        "overwrite it")
+                # Closed until Neo4j stops, so nothing is written that the load would lose;
+                # the store it is closed in is then replaced, so it is never opened again.
+                hold = close_gate(db, "restore", actor, props={"file_name": str(path)},
+                                  lease_s=None)
+                hold.stop_beating()
+            say("stop")
+            instance.stop(settings)
+            say("load")
+            tool_s = run_admin(settings, "database", "load", settings.neo4j_database,
+                               f"--from-path={tmp}", "--overwrite-destination=true")
+        say("start")
+        instance.start(settings)
+    say("check")
+    # A new driver: the old one's connections and bookmarks belong to the replaced store.
+    with open_graph_db(settings) as loaded:
+        # The dump holds the gate node of the backup that made it: stale now.
+        loaded.write(f"MATCH (g:{Label.META} {{id: '{GATE_NODE}'}}) DELETE g")
+        printed = fingerprint(loaded)
+    if printed.digest != manifest["fingerprint"]:
+        raise ConflictError(f"the loaded graph's fingerprint {printed.digest[:16]}... differs "
+                            f"from the backup's {manifest['fingerprint'][:16]}...")
     return OfflineReport(path, manifest, time.monotonic() - began, tool_s,
                          path.stat().st_size, printed)
