@@ -31,6 +31,7 @@ from stakegraph.backup.archive import LOGICAL, BackupFile, BackupRefused
 from stakegraph.backup.fingerprint import Fingerprint, fingerprint
 from stakegraph.backup.stream import counts, key_label
 from stakegraph.backup.values import UnsupportedValue, decode, decode_props
+from stakegraph.loaders.ahead import ahead
 from stakegraph.schema.constraints import schema_items
 from stakegraph.schema.errors import ConflictError
 from stakegraph.schema.graphdb import GraphDB
@@ -48,10 +49,12 @@ _TYPES = {str(rel): rel for rel in Rel}
 
 _NOT_GATE = f"NOT (n:{Label.META} AND n.id = '{GATE_NODE}')"
 COUNT_NODES = f"MATCH (n) WHERE {_NOT_GATE} RETURN count(n) AS n"
-_WIPE = f"""
-MATCH (n) WHERE {_NOT_GATE}
-CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
-"""
+# Relationships first, then nodes, in small transactions: deleting a node with thousands of
+# relationships in the same batch as thousands of others outgrows a small transaction pool.
+_WIPE = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    f"MATCH (n) WHERE {_NOT_GATE} CALL (n) {{ DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
+)
 _PROGRESS = (f"MATCH (g:{Label.META} {{id: '{GATE_NODE}', token: $token}}) "
              "SET g.done = $done RETURN count(g) AS held")
 
@@ -259,12 +262,15 @@ def restore(
             hold.keep_closed_on_failure = True
             if present:
                 with db.session() as session:
-                    session.run(_WIPE).consume()
+                    for statement in _WIPE:
+                        session.run(statement).consume()
             ensure_schema(db)
             written = {"nodes": 0, "relationships": 0}
             index = 0
             with db.session() as session:
-                for index, batch in enumerate(batches(backup.lines(), size), start=1):
+                # The next batches are read and decoded while Neo4j writes this one.
+                ready = ahead(batches(backup.lines(), size), depth=4)
+                for index, batch in enumerate(ready, start=1):
                     phase = "relationships" if batch.rel else "nodes"
                     written[phase] += len(batch.rows)
                     if index <= done:

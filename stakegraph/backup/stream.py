@@ -34,18 +34,22 @@ _KEYED_SET = frozenset(str(label) for label in KEYED)
 
 _NOT_GATE = f"NOT (n:{Label.META} AND n.id = '{GATE_NODE}')"
 
+# One list per record: the driver's cost is mostly per record and per column, far more than
+# per value (a record per relationship streamed at a third of the speed of this grouping).
 NODES_QUERY = f"""
 MATCH (n) WHERE {_NOT_GATE}
-RETURN labels(n) AS labels, properties(n) AS props, {UTC_OFFSET_KEYS.format(var='n')} AS utc
+RETURN [labels(n), properties(n), {UTC_OFFSET_KEYS.format(var='n')}] AS node
 """
 
+# Relationships grouped by their start node, one record per node that has any.
 RELATIONSHIPS_QUERY = f"""
-MATCH (a)-[r]->(b)
-RETURN type(r) AS type, properties(r) AS props, {UTC_OFFSET_KEYS.format(var='r')} AS utc,
-       labels(a) AS a_labels, a.id AS a_id,
-       CASE WHEN a.id IS NULL THEN properties(a) END AS a_props,
-       labels(b) AS b_labels, b.id AS b_id,
-       CASE WHEN b.id IS NULL THEN properties(b) END AS b_props
+MATCH (a) WHERE EXISTS {{ (a)-->() }}
+CALL (a) {{
+  MATCH (a)-[r]->(b)
+  RETURN collect([type(r), properties(r), {UTC_OFFSET_KEYS.format(var='r')}, labels(b), b.id,
+                  CASE WHEN b.id IS NULL THEN properties(b) END]) AS rels
+}}
+RETURN [labels(a), a.id, CASE WHEN a.id IS NULL THEN properties(a) END, rels] AS start
 """
 
 COUNTS_QUERY = f"""
@@ -95,33 +99,33 @@ def node_line(labels: list[str], props: dict[str, Any], utc: list[str]) -> bytes
     return orjson.dumps(["N", sorted(labels), encode_props(props, utc)], option=_DUMP_OPTIONS)
 
 
-def _end(labels: list[str], ident: Any, props: dict[str, Any] | None) -> tuple[list[str], Any]:
-    ref = encode(ident) if ident is not None else {"$props": encode_props(props or {})}
-    return sorted(labels), ref
+def _ref(ident: Any, props: dict[str, Any] | None) -> Any:
+    return encode(ident) if ident is not None else {"$props": encode_props(props or {})}
 
 
-def rel_line(record: Any) -> bytes:
-    """Returns the canonical line of a relationship from a record of `RELATIONSHIPS_QUERY`."""
-    a_labels, a_ref = _end(record[3], record[4], record[5])
-    b_labels, b_ref = _end(record[6], record[7], record[8])
-    return orjson.dumps(["R", record[0], a_labels, a_ref, b_labels, b_ref,
-                         encode_props(record[1], record[2])], option=_DUMP_OPTIONS)
+def rel_line(rel_type: str, props: dict[str, Any], utc: list[str], start: tuple[list[str], Any],
+             end: tuple[list[str], Any]) -> bytes:
+    """Returns the canonical line of a relationship: its type and properties, and each end's
+    sorted labels and reference (see `_ref`)."""
+    return orjson.dumps(["R", rel_type, start[0], start[1], end[0], end[1],
+                         encode_props(props, utc)], option=_DUMP_OPTIONS)
 
 
 def stream_lines(session: Session) -> Iterator[Line]:
     """Yields every node, then every relationship, of the graph as `Line`s, each part read by
     one query. The caller sees to it that nothing writes meanwhile (a backup holds writers
     back; a fingerprint is taken of a graph at rest)."""
-    nodes = session.run(Query(NODES_QUERY, timeout=STREAM_TIMEOUT_S))
-    for record in nodes:
-        labels = record[0]
-        props = record[1]
-        yield Line(node_line(labels, props, record[2]), tuple(labels), None,
+    for record in session.run(Query(NODES_QUERY, timeout=STREAM_TIMEOUT_S)):
+        labels, props, utc = record[0]
+        yield Line(node_line(labels, props, utc), tuple(labels), None,
                    props.get("id") is not None)
-    rels = session.run(Query(RELATIONSHIPS_QUERY, timeout=STREAM_TIMEOUT_S))
-    for record in rels:
-        yield Line(rel_line(record), (*record[3], *record[6]), record[0],
-                   record[4] is not None and record[7] is not None)
+    for record in session.run(Query(RELATIONSHIPS_QUERY, timeout=STREAM_TIMEOUT_S)):
+        a_labels, a_id, a_props, rels = record[0]
+        start = (sorted(a_labels), _ref(a_id, a_props))
+        for rel_type, props, utc, b_labels, b_id, b_props in rels:
+            yield Line(rel_line(rel_type, props, utc, start, (sorted(b_labels),
+                                                             _ref(b_id, b_props))),
+                       (*a_labels, *b_labels), rel_type, a_id is not None and b_id is not None)
 
 
 def counts(session: Session) -> tuple[dict[str, int], dict[str, int]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -108,6 +109,8 @@ def decode(data: Any) -> Any:
         return data
     if isinstance(data, list):
         return [decode(item) for item in data]
+    if isinstance(data, dict) and "$date" in data and len(data) == 1:
+        return _date(data["$date"])
     tags = [k for k in data if k.startswith("$")] if isinstance(data, dict) else []
     if len(tags) == 1:
         tag = tags[0]
@@ -118,6 +121,16 @@ def decode(data: Any) -> Any:
                                    f"{exc}") from None
     raise UnsupportedValue(f"a stored value {data!r} is not one stakegraph writes "
                            "(expected a string, number, boolean, list or a $-tagged object)")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _date(text: str) -> Date:
+    # Dates repeat across a graph (a tie's, an assessment's, an activity's): parsing each once
+    # saves most of a restore's decoding. A Date is immutable, so sharing one is safe.
+    try:
+        return Date.from_iso_format(text)
+    except (TypeError, ValueError) as exc:
+        raise UnsupportedValue(f"a stored value {text!r} does not read as date: {exc}") from None
 
 
 def _decode_tagged(tag: str, raw: Any, data: Mapping[str, Any]) -> Any:
