@@ -187,14 +187,15 @@ def _close(db: GraphDB, what: str, actor: str, props: Mapping[str, Any],
                                f"this {what}: run it again")
     # The gate is committed; a write that starts from now on sees it. Take the time again
     # after the commit, so a write that started in between counts as an earlier one.
-    closed_at = db.read("RETURN datetime() AS now")[0]["now"]
+    closed_at = db.write("RETURN datetime() AS now")[0]["now"]
     return token, previous, closed_at
 
 
 def _drain(db: GraphDB, closed_at: Any, drain_s: float, what: str) -> None:
     deadline = time.monotonic() + drain_s
     while True:
-        record = db.read(_EARLIER_WRITES, database=db.database, closed_at=closed_at)[0]
+        # Asked of the server that takes writes (in a cluster, the leader), where they run.
+        record = db.write(_EARLIER_WRITES, database=db.database, closed_at=closed_at)[0]
         if not record["running"]:
             return
         if time.monotonic() >= deadline:

@@ -53,7 +53,8 @@ OPTIONAL MATCH (m:{Label.META} {{id: '{MODEL_NODE}'}})
 OPTIONAL MATCH (g:{Label.META} {{id: '{GATE_NODE}'}})
 RETURN m.version AS version,
        m IS NULL AND EXISTS {{ MATCH (:{Label.CONCEPT}) }} AS legacy,
-       g {{.what, .by, .host, .pid, .token, .file_name, .file, .done, .batch_size, .target,
+       g {{.what, .by, .host, .pid, .token, .file_name, .file, .done, .batch_size, .wipe,
+           .target,
            since: toString(g.since), beat: toString(g.beat)}} AS gate,
        g IS NOT NULL AND (g.until IS NULL OR g.until > datetime()) AS closed,
        g IS NOT NULL AND g.beat < datetime() - duration({{seconds: $stale_s}}) AS stale
@@ -81,10 +82,12 @@ class Gate:
     beat: str | None
     file_name: str | None
     target: int | None
-    # A restore's: the SHA-256 of the file's data, batches written so far, rows per batch.
+    # A restore's: the SHA-256 of the file's data, batches written so far, rows per batch,
+    # and whether it was deleting what the graph held when it stopped.
     file: str | None = None
     done: int = 0
     batch_size: int | None = None
+    wipe: bool = False
 
     def doing(self) -> str:
         """Returns what is being done, as words after "the graph is being"."""
@@ -120,7 +123,8 @@ def state_from(record: Mapping[str, Any] | None) -> GraphState:
     gate = None if raw is None else Gate(
         str(raw.get("what") or "maintained"), raw.get("by"), raw.get("host"), raw.get("pid"),
         raw.get("token"), raw.get("since"), raw.get("beat"), raw.get("file_name"),
-        raw.get("target"), raw.get("file"), int(raw.get("done") or 0), raw.get("batch_size"))
+        raw.get("target"), raw.get("file"), int(raw.get("done") or 0), raw.get("batch_size"),
+        bool(raw.get("wipe")))
     return GraphState(record["version"], bool(record["legacy"]), gate, bool(record["closed"]),
                       bool(record["stale"]))
 

@@ -55,6 +55,8 @@ _WIPE = (
     "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
     f"MATCH (n) WHERE {_NOT_GATE} CALL (n) {{ DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
 )
+_MARK_WIPE = (f"MATCH (g:{Label.META} {{id: '{GATE_NODE}', token: $token}}) "
+              "SET g.wipe = $wipe")
 _PROGRESS = (f"MATCH (g:{Label.META} {{id: '{GATE_NODE}', token: $token}}) "
              "SET g.done = $done RETURN count(g) AS held")
 
@@ -253,17 +255,22 @@ def restore(
         props = {"file": summary.sha256, "file_name": str(path), "done": done,
                  "batch_size": size}
         with hold_writers(db, "restore", actor, props=props, lease_s=None) as hold:
-            present = 0 if resuming else db.read(COUNT_NODES)[0]["n"]
-            if present and not replace:  # written since the look above
+            # An interrupted restore goes on where it stopped, deleting first if it was
+            # deleting then (what it had written is counted in `done`, nothing before that).
+            wipe_again = resuming and state.gate is not None and state.gate.wipe
+            present = db.read(COUNT_NODES)[0]["n"] if wipe_again or not resuming else 0
+            if present and not replace and not resuming:  # written since the look above
                 raise ConflictError(f"the database is no longer empty ({present:,} nodes): "
                                     "add --replace to delete what it holds first")
             # From here on the graph is no longer what it was: a failure keeps writers out
             # until a restore finishes.
             hold.keep_closed_on_failure = True
             if present:
+                db.write(_MARK_WIPE, token=hold.token, wipe=True)
                 with db.session() as session:
                     for statement in _WIPE:
                         session.run(statement).consume()
+                db.write(_MARK_WIPE, token=hold.token, wipe=False)
             ensure_schema(db)
             written = {"nodes": 0, "relationships": 0}
             index = 0
