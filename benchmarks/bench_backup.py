@@ -20,7 +20,8 @@ for one project (an analytics run and its scores) and an API key. Then, one afte
 Both restores must end with the fingerprint taken before the backup, or the run fails. The load
 average is recorded before every step.
 
-    .venv/bin/python benchmarks/bench_backup.py --sizes 100000 [--sizes 1000000 --heap 4g]
+    .venv/bin/python benchmarks/bench_backup.py --sizes 0,100000
+    .venv/bin/python benchmarks/bench_backup.py --sizes 1000000 --heap 4g --pagecache 2g
 """
 
 from __future__ import annotations
