@@ -12,18 +12,25 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver, RoutingControl
+from stakegraph.api.analysis_jobs import JobLauncher, fail_interrupted
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
+from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
+from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, http_message, refusal
+from stakegraph.api.reports import report_endpoint
 from stakegraph.api.schema import build_schema
+from stakegraph.api.subscriptions import FeedFollower
 from stakegraph.schema.combined import Model
 from stakegraph.schema.declared import LATEST, model_from_record
 from stakegraph.schema.errors import StakegraphError
@@ -31,12 +38,16 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from stakegraph.db import SERVER_COMPONENTS
 from stakegraph.settings import Settings, get_settings
@@ -48,13 +59,17 @@ log = logging.getLogger("stakegraph.api")
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with stakegraph's context (caller, gateway, model, request id)."""
 
-    def __init__(self, settings: Settings, model: Model, keys: KeyCache) -> None:
+    def __init__(self, settings: Settings, model: Model, keys: KeyCache,
+                 feed: FeedFollower | None = None, jobs: JobLauncher | None = None) -> None:
         super().__init__(
-            build_schema(settings, model), graphql_ide="graphiql", allow_queries_via_get=True
+            build_schema(settings, model), graphql_ide="graphiql", allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.settings = settings
         self.model = model
         self.keys = keys
+        self.feed = feed
+        self.jobs = jobs or JobLauncher(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serves a request; HTTP-level refusals come back as coded JSON errors, not text."""
@@ -82,12 +97,33 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise
             principal = Principal(None, "unknown", "unavailable", exc.message)
         context = Context(gateway=gateway, principal=principal, settings=self.settings,
-                          model=self.model)
+                          model=self.model, feed=self.feed, jobs=self.jobs)
         request.state.request_id = context.request_id
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
         return context
 
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Takes the caller's credential from the connection_init payload (``Authorization``
+        or ``apiKey``), when the WebSocket handshake carried none; returns nothing to add to
+        the acknowledgement."""
+        params = context.connection_params or {}
+        token = credential(_text(params.get("Authorization") or params.get("authorization")),
+                           _text(params.get("apiKey") or params.get("X-API-Key")))
+        if token is not None and context.principal.role is None:
+            try:
+                context.principal = await resolve(token, self.settings, self.keys,
+                                                  context.gateway)
+            except StakegraphError as exc:
+                if exc.code != ErrorCode.UNAVAILABLE:
+                    raise ConnectionRejectionError from None
+        unset: UnsetType = UNSET
+        return unset
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Returns the GraphiQL page, whose files the API serves itself (no CDN)."""
+        return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         """Returns the response body: orjson writes a 100-stakeholder page several times faster
@@ -141,6 +177,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.keys = KeyCache(settings.api_key_cache_s)
         self.app: GraphQLApp | None = None
+        self.feed: FeedFollower | None = None
 
     async def load(self, driver: AsyncDriver) -> None:
         """Reads the model in force and builds its schema (returns nothing); raises when Neo4j
@@ -149,7 +186,13 @@ class GraphQLEndpoint:
             LATEST, database_=self.settings.neo4j_database, routing_=RoutingControl.READ)
         model = Model.shipped() if not records else model_from_record(
             records[0]["version"], records[0]["declaration"], records[0]["sha256"])
-        self.app = GraphQLApp(self.settings, model, self.keys)
+        self.feed = FeedFollower(driver, self.settings.neo4j_database,
+                                 self.settings.api_feed_poll_s,
+                                 timedelta(days=self.settings.api_feed_retention_days))
+        # Jobs whose process died with an earlier run of this API are failed, never left
+        # running.
+        await fail_interrupted(driver, self.settings.neo4j_database)
+        self.app = GraphQLApp(self.settings, model, self.keys, self.feed)
         log.info("serving the model %s", model.key)
 
     async def keep_trying(self, driver: AsyncDriver) -> None:
@@ -163,10 +206,17 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.app is None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1013})  # try again later
+                return
             response = refusal(503, UNAVAILABLE_MESSAGE, ErrorCode.UNAVAILABLE)
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def tune_garbage_collector() -> None:
@@ -204,12 +254,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if waiting is not None:
                 waiting.cancel()
+            if graphql.feed is not None:
+                await graphql.feed.stop()
             await app.state.driver.close()
 
     return Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/reports/{project}", report_endpoint(
+                settings, graphql.keys, lambda: graphql.app.model if graphql.app else None),
+                methods=["GET"]),
+            Mount(ASSETS_PATH, GraphiQLFiles()),
+            Route(BROWSER_FILES_PATH + "/{name}", neo4j_browser_file, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],

@@ -29,6 +29,12 @@ class Context:
     loaders: Loaders = field(init=False)
     # Root fields completed by stakegraph's executor ("fast") or graphql-core's ("standard").
     completions: dict[str, int] = field(default_factory=lambda: {"fast": 0, "standard": 0})
+    # The worker's change feed follower (subscriptions), and what a WebSocket client sent in
+    # its connection_init (its credential: browsers cannot set headers on a WebSocket).
+    feed: Any = None
+    # The worker's launcher of analysis jobs' processes (`stakegraph.api.analysis_jobs`).
+    jobs: Any = None
+    connection_params: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway, self.model)
@@ -44,16 +50,22 @@ def require(info: Info[Any, Any], needed: Role) -> Context:
     """Returns the context when the caller has ``needed`` (or anonymous reads are on for
     readers); raises FORBIDDEN otherwise."""
     context = ctx(info)
-    principal = context.principal
+    check_role(context.principal, context.settings, needed)
+    return context
+
+
+def check_role(principal: Principal, settings: Settings, needed: Role) -> None:
+    """Returns nothing when ``principal`` has ``needed`` (or anonymous reads are on for
+    readers); raises FORBIDDEN (UNAVAILABLE when the credential could not be checked)."""
     if principal.allows(needed):
-        return context
+        return
     if (
         needed == Role.READER
         and principal.role is None
         and principal.problem is None
-        and context.settings.api_allow_anonymous_read
+        and settings.api_allow_anonymous_read
     ):
-        return context
+        return
     if principal.via == "unavailable":
         raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     if principal.problem is not None:

@@ -192,6 +192,12 @@ def format_error(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def client_error(exc: Exception, request_id: str) -> GraphQLError:
+    """Returns the client's view of an exception raised outside the HTTP view's error handling
+    (a subscription's): coded and masked as `format_error` does."""
+    return format_error(GraphQLError(str(exc), original_error=exc), request_id)
+
+
 class Diagnostics(SchemaExtension):
     """Adds the request id (always), and with the debug setting the database round trips, which
     executor completed the root fields and which worker process answered, to the response's

@@ -18,6 +18,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
+from stakegraph.schema import change_feed
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.version import (
@@ -63,7 +64,8 @@ def is_unavailable(exc: BaseException) -> bool:
 # transaction without an answer (the driver has no read timeout), so a write that has not
 # finished by then is reported UNAVAILABLE instead of hanging the request.
 _WRITE_BUDGET_S = 5.0
-# Reads get longer: a library question over a large graph may legitimately take seconds.
+# Reads get longer (all the reads of one request together): a library question over a large
+# graph may legitimately take seconds.
 _READ_BUDGET_S = 8.0
 # A read that meets a dropped connection or a cluster change is tried again, a few times.
 _READ_ATTEMPTS = 3
@@ -97,6 +99,9 @@ class Gateway:
         self.driver = driver
         self.database = database
         self.round_trips = 0
+        # The reads of one request share one budget, so a request answers within it however
+        # many levels it reads.
+        self._read_deadline = time.monotonic() + _READ_BUDGET_S
 
     async def read(
         self, query: str, params: Mapping[str, Any] | None = None, *, maps_only: bool = False
@@ -110,7 +115,8 @@ class Gateway:
         self.round_trips += 1
         try:
             records = await asyncio.wait_for(
-                self._read_records(query, dict(params or {})), _READ_BUDGET_S
+                self._read_records(query, dict(params or {})),
+                max(0.1, self._read_deadline - time.monotonic()),
             )
         except TimeoutError as exc:
             raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
@@ -155,6 +161,11 @@ class Gateway:
             refusal = write_refusal(state_from(None if record is None else record.data()))
             if refusal is not None:
                 raise refusal
+            # Every mutation records its change in the feed: taking the feed's lock before
+            # any other makes concurrent mutations queue rather than deadlock (see
+            # change_feed). The gate is read before it, so a refused write never queues
+            # behind other mutations for a lock it will not use.
+            await (await tx.run(change_feed.GATE)).consume()
             return await work(Tx(tx, self))
 
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails

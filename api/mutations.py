@@ -5,11 +5,12 @@ loader's rules (`stakegraph.api.validation`); the Cypher comes from `stakegraph.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import strawberry
 from stakegraph.api import writes
+from stakegraph.api.analysis_jobs import AnalysisJobMutation
 from stakegraph.api.auth import Role
 from stakegraph.api.context import Context, require
 from stakegraph.api.enums import TieType
@@ -23,6 +24,7 @@ from stakegraph.api.validation import clean_id, clean_optional, clean_row, clean
 from stakegraph.loaders.plan import assessment_id
 from stakegraph.loaders.tables import TIE_WORDS, Tables, tables
 from stakegraph.loaders.validate import kind_problem
+from stakegraph.schema import change_feed
 from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.model import Kind, Label, Rel, quadrant
 from strawberry import UNSET, Info
@@ -62,6 +64,19 @@ def _ids(specs: Tables, field: str, values: Sequence[str], table: str) -> list[s
     if len(set(cleaned)) != len(cleaned):
         raise invalid(field, "lists an id twice")
     return cleaned
+
+
+async def _changed(tx: Tx, context: Context, entity: str, op: str, ids: Sequence[str], *,
+                   projects: Sequence[str] = (), fields: Iterable[str] = ()) -> None:
+    """Records the mutation in the change feed, in its transaction (subscriptions follow it)."""
+    event = change_feed.change(entity, op, ids, projects=projects, fields=fields, via="api",
+                               actor=context.principal.subject)
+    await tx.run(change_feed.RECORD, events=[event])
+
+
+async def _activity_projects(tx: Tx, ident: str) -> list[str]:
+    rows = await tx.run(writes.project_of_activity(), id=ident)
+    return list(rows[0]["ids"]) if rows else []
 
 
 async def _require_nodes(tx: Tx, label: Label, what: str, ids: list[str]) -> None:
@@ -144,15 +159,26 @@ class _Builder:
             context = require(info, Role.EDITOR)
             props = _entity_props(_specs(context), label, _values(input), partial=False)
             props.setdefault("source", "custom")
-            row = await context.gateway.write(lambda tx: _create(tx, (label,), props, noun))
-            return types.entity(cls, row)
+            entity = _specs(context).of_label(label).name
+
+            async def work(tx: Tx) -> RecordData:
+                row = await _create(tx, (label,), props, noun)
+                await _changed(tx, context, entity, "created", [props["id"]], fields=props)
+                return row
+
+            return types.entity(cls, await context.gateway.write(work))
 
         async def update(root: Any, info: Info[Any, Any], id: str, patch: Any) -> Any:
             context = require(info, Role.EDITOR)
             props = _entity_props(_specs(context), label, _values(patch), partial=True)
-            row = await context.gateway.write(
-                lambda tx: _update(tx, label, clean_id("id", id), props, noun))
-            return types.entity(cls, row)
+            ident, entity = clean_id("id", id), _specs(context).of_label(label).name
+
+            async def work(tx: Tx) -> RecordData:
+                row = await _update(tx, label, ident, props, noun)
+                await _changed(tx, context, entity, "updated", [ident], fields=props)
+                return row
+
+            return types.entity(cls, await context.gateway.write(work))
 
         async def delete(root: Any, info: Info[Any, Any], id: str) -> Deleted:
             return await _delete(info, label, id, noun)
@@ -168,10 +194,14 @@ class _Builder:
 async def _delete(info: Info[Any, Any], label: Label, ident: str, what: str) -> Deleted:
     context = require(info, Role.EDITOR)
     ident = clean_id("id", ident)
+    entity = tables(context.model).of_label(label).name
 
     async def work(tx: Tx) -> Deleted:
         await _editable(tx, label, ident, what)
+        projects = [ident] if label is Label.PROJECT else (
+            await _activity_projects(tx, ident) if label is Label.ACTIVITY else [])
         await tx.run(writes.delete_node(label), id=ident)
+        await _changed(tx, context, entity, "deleted", [ident], projects=projects)
         return Deleted(id=strawberry.ID(ident), deleted=True)
 
     return await context.gateway.write(work)
@@ -189,8 +219,13 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
         props = properties(specs, "stakeholders", clean_row(specs, "stakeholders",
                                                             _values(input)))
         labels = (Label.STAKEHOLDER, Kind(props["kind"]).label)
-        row = await context.gateway.write(lambda tx: _create(tx, labels, props, "stakeholder"))
-        return types.stakeholder(row)
+
+        async def work(tx: Tx) -> RecordData:
+            row = await _create(tx, labels, props, "stakeholder")
+            await _changed(tx, context, "stakeholders", "created", [props["id"]], fields=props)
+            return row
+
+        return types.stakeholder(await context.gateway.write(work))
 
     async def update_stakeholder(root: Any, info: Info[Any, Any], id: str, patch: Any
                                  ) -> Any:
@@ -208,6 +243,7 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
                 column, expected = broken
                 raise invalid(column, f"expected {expected}")
             row = await _update(tx, Label.STAKEHOLDER, ident, props, "stakeholder")
+            await _changed(tx, context, "stakeholders", "updated", [ident], fields=props)
             if kind is None:
                 return row
             # The kind label comes from the Kind enum, never from the input string itself.
@@ -224,16 +260,27 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
         context = require(info, Role.EDITOR)
         specs = _specs(context)
         props = properties(specs, "projects", clean_row(specs, "projects", _values(input)))
-        row = await context.gateway.write(
-            lambda tx: _create(tx, (Label.PROJECT,), props, "project"))
-        return types.node("Project", row)
+
+        async def work(tx: Tx) -> RecordData:
+            row = await _create(tx, (Label.PROJECT,), props, "project")
+            await _changed(tx, context, "projects", "created", [props["id"]],
+                           projects=[props["id"]], fields=props)
+            return row
+
+        return types.node("Project", await context.gateway.write(work))
 
     async def update_project(root: Any, info: Info[Any, Any], id: str, patch: Any) -> Any:
         context = require(info, Role.EDITOR)
         props = _patch(_specs(context), "projects", patch)
-        row = await context.gateway.write(
-            lambda tx: _update(tx, Label.PROJECT, clean_id("id", id), props, "project"))
-        return types.node("Project", row)
+        ident = clean_id("id", id)
+
+        async def work(tx: Tx) -> RecordData:
+            row = await _update(tx, Label.PROJECT, ident, props, "project")
+            await _changed(tx, context, "projects", "updated", [ident], projects=[ident],
+                           fields=props)
+            return row
+
+        return types.node("Project", await context.gateway.write(work))
 
     async def delete_project(root: Any, info: Info[Any, Any], id: str) -> Deleted:
         return await _delete(info, Label.PROJECT, id, "project")
@@ -245,15 +292,27 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
     async def create_activity(root: Any, info: Info[Any, Any], input: Any) -> Any:
         context = require(info, Role.EDITOR)
         props, project_id = activity_row(_specs(context), input)
-        row = await context.gateway.write(lambda tx: _create_activity(tx, props, project_id))
-        return types.node("EngagementActivity", row)
+
+        async def work(tx: Tx) -> RecordData:
+            row = await _create_activity(tx, props, project_id)
+            await _changed(tx, context, "activities", "created", [props["id"]],
+                           projects=[project_id], fields=props)
+            return row
+
+        return types.node("EngagementActivity", await context.gateway.write(work))
 
     async def update_activity(root: Any, info: Info[Any, Any], id: str, patch: Any) -> Any:
         context = require(info, Role.EDITOR)
         props = _patch(_specs(context), "activities", patch)
-        row = await context.gateway.write(
-            lambda tx: _update(tx, Label.ACTIVITY, clean_id("id", id), props, "activity"))
-        return types.node("EngagementActivity", row)
+        ident = clean_id("id", id)
+
+        async def work(tx: Tx) -> RecordData:
+            row = await _update(tx, Label.ACTIVITY, ident, props, "activity")
+            await _changed(tx, context, "activities", "updated", [ident],
+                           projects=await _activity_projects(tx, ident), fields=props)
+            return row
+
+        return types.node("EngagementActivity", await context.gateway.write(work))
 
     async def delete_activity(root: Any, info: Info[Any, Any], id: str) -> Deleted:
         return await _delete(info, Label.ACTIVITY, id, "activity")
@@ -286,6 +345,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
             for rel, (label, _, ids) in links.items():
                 if ids:
                     await tx.run(writes.add_links(rel, label), id=props["id"], ids=ids)
+            await _changed(tx, context, "activities", "created", [props["id"], *people],
+                           projects=[project_id], fields=props)
             return node
 
         return types.node("EngagementActivity", await context.gateway.write(work))
@@ -310,6 +371,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
                                id=props["id"])
             rows = await tx.run(writes.create_assessment(), s=stakeholder_id, p=project_id,
                                 props=props)
+            await _changed(tx, context, "assessments", "created", [stakeholder_id, project_id],
+                           projects=[project_id], fields=props)
             made: RecordData = rows[0]["row"]
             return made
 
@@ -327,6 +390,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
         async def work(tx: Tx) -> RecordData:
             await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [source, target])
             rows = await tx.run(writes.merge_tie(rel), s=source, t=target, props=props)
+            await _changed(tx, context, "ties", "created" if rows[0]["created"] else "updated",
+                           [source, target], fields=props)
             made: RecordData = rows[0]["row"]
             return made
 
@@ -345,6 +410,7 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
             rows = await tx.run(writes.delete_tie(rel), s=source, t=target)
             if not rows or not rows[0]["n"]:
                 raise ApiError(ErrorCode.NOT_FOUND, f"no {rel} tie from {source!r} to {target!r}")
+            await _changed(tx, context, "ties", "deleted", [source, target])
             return True
 
         return await context.gateway.write(work)
@@ -394,7 +460,7 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
               [param("type", TieType), param("source_id", strawberry.ID),
                param("target_id", strawberry.ID)], bool,
               "Removes a tie (NOT_FOUND if there is none).")
-    return strawberry.type(type("Mutation", (PrivacyMutation,), build.fields))
+    return strawberry.type(type("Mutation", (PrivacyMutation, AnalysisJobMutation), build.fields))
 
 
 def _record_activity_input(inputs: MutationInputs) -> type:

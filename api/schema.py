@@ -14,6 +14,7 @@ from stakegraph.api.mutation_inputs import build_inputs
 from stakegraph.api.mutations import build_mutation
 from stakegraph.api.object_types import ObjectTypes
 from stakegraph.api.query import build_query
+from stakegraph.api.subscriptions import Subscription
 from stakegraph.loaders.tables import tables
 from stakegraph.schema.combined import Model
 from strawberry.extensions import (
@@ -71,12 +72,12 @@ def build_schema(settings: Settings, model: Model | None = None) -> strawberry.S
     kinds = [types[name] for name in ("Person", "Group", "Organisation")]
     kwargs: dict[str, Any] = {"types": kinds, "extensions": extensions}
     if settings.api_fast_completion:
-        # Imported only when on: it depends on graphql-core internals, which the standard
-        # completion does not.
+        # Imported only when on: it uses graphql-core 3.3 internals, and turning it off must
+        # keep them out of the process entirely.
         from stakegraph.api.execution import FastExecutor
 
         kwargs["execution_context_class"] = FastExecutor
-    return StakegraphSchema(query=query, mutation=mutation, **kwargs)
+    return StakegraphSchema(query=query, mutation=mutation, subscription=Subscription, **kwargs)
 
 
 def sdl(model: Model | None = None) -> str:

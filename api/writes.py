@@ -116,9 +116,17 @@ def create_assessment() -> str:
 @cache
 def merge_tie(rel: Rel) -> str:
     """Returns the statement adding (or updating) the ``rel`` tie from ``$s`` to ``$t`` with
-    ``$props``, returning it with its ends (column ``row``)."""
+    ``$props``, returning it with its ends (column ``row``) and whether it is new."""
     return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (e:{Label.STAKEHOLDER} {{id: $t}}) "
-            f"MERGE (s)-[r:{rel}]->(e) SET r += $props RETURN {REL_ROW}")
+            f"OPTIONAL MATCH (s)-[old:{rel}]->(e) WITH s, e, old IS NULL AS created "
+            f"MERGE (s)-[r:{rel}]->(e) SET r += $props RETURN {REL_ROW}, created")
+
+
+@cache
+def project_of_activity() -> str:
+    """Returns the statement giving the project ids of activity ``$id`` (column ``ids``)."""
+    return (f"OPTIONAL MATCH (:{Label.ACTIVITY} {{id: $id}})-[:{Rel.FOR_PROJECT}]->"
+            f"(p:{Label.PROJECT}) RETURN collect(p.id) AS ids")
 
 
 @cache

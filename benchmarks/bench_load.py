@@ -11,7 +11,12 @@ times are compared. The naive loop can be slow, so it runs once on a consistent 
 organisation clusters with every row that refers only to them) and stops after a time budget;
 its rate is what is compared. Everything written is deleted at the end.
 
+``--custom`` measures what an organisation's declared properties cost instead: the same
+dataset loaded as shipped and with five declared stakeholder columns (text, integer, boolean,
+date, a term of a declared scheme), alternating, ``--repeat`` times each.
+
     .venv/bin/python benchmarks/bench_load.py --sizes 10000,100000
+    .venv/bin/python benchmarks/bench_load.py --custom --sizes 10000,100000
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from neo4j import Session
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.schema.apply import apply_schema
+from stakegraph.schema.combined import Model
+from stakegraph.schema.extensions import Extension, parse_declaration
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import HIGH_THRESHOLD, Kind, Label, Rel, quadrant
 
@@ -472,6 +479,64 @@ def bench_size(db: GraphDB, size: int, seed: int, ties: int, workdir: Path,
     return result
 
 
+# Five declared stakeholder properties, one of each kind of value a register adds.
+CUSTOM = parse_declaration({
+    "properties": {"stakeholder": {
+        "trust_code": {"type": "text"},
+        "staff": {"type": "integer", "minimum": 0},
+        "priority": {"type": "boolean"},
+        "first_contact": {"type": "date"},
+        "district": {"type": "term", "scheme": "district"},
+    }},
+    "schemes": {"district": {"title": "Districts", "terms": [
+        {"code": f"d{i}", "label": f"District {i}"} for i in range(20)]}},
+})
+
+
+def with_custom_columns(folder: Path, out: Path) -> None:
+    """Copies a generated dataset, giving every stakeholder row values of the five declared
+    columns (deterministic, all valid)."""
+    shutil.copytree(folder, out)
+    path = out / "stakeholders.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows[0] += ["trust_code", "staff", "priority", "first_contact", "district"]
+    for n, row in enumerate(rows[1:]):
+        row += [f"T{n % 977:03d}", str(n % 400), "yes" if n % 3 else "no",
+                f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d}", f"District {n % 20}"]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+
+
+def bench_custom(db: GraphDB, size: int, seed: int, ties: int, workdir: Path,
+                 repeat: int) -> dict[str, Any]:
+    """Returns the medians of loading one dataset as shipped and with five declared
+    stakeholder columns (the model passed to the loader), alternating which goes first."""
+    prefix = f"bench-custom-{size}-"
+    plain, custom = workdir / f"plain-{size}", workdir / f"custom-{size}"
+    counts = generate(size, seed, plain, ties_per_stakeholder=ties, id_prefix=prefix)
+    with_custom_columns(plain, custom)
+    model = Model.extended(CUSTOM, 1)
+    timed: dict[str, list[float]] = {"plain": [], "custom": []}
+    try:
+        for n in range(repeat):
+            order = (("plain", plain, None), ("custom", custom, model))
+            for name, folder, chosen in order if n % 2 == 0 else order[::-1]:
+                cleanup(db, prefix)
+                start = time.perf_counter()
+                load_paths(db, [folder], model=chosen or Model.extended(Extension(), 0))
+                timed[name].append(time.perf_counter() - start)
+    finally:
+        cleanup(db, prefix)
+    plain_s, custom_s = (statistics.median(timed[k]) for k in ("plain", "custom"))
+    return {"stakeholders": size, "rows": counts.rows,
+            "plain_seconds": round(plain_s, 2), "custom_seconds": round(custom_s, 2),
+            "plain_rows_per_s": round(counts.rows / plain_s),
+            "custom_rows_per_s": round(counts.rows / custom_s),
+            "rate_ratio": round(plain_s / custom_s, 3), "rounds": timed,
+            "load_average_1m": round(os.getloadavg()[0], 2)}
+
+
 def print_table(results: list[Result]) -> None:
     """Prints the side-by-side table."""
     head = (f"{'stakeholders':>12} {'rows':>9} {'ours s':>8} {'ours rows/s':>12} "
@@ -513,6 +578,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warm-up", action="store_true",
                         help="skip the untimed small load that warms the server up first")
     parser.add_argument("--no-write", action="store_true", help="do not write the JSON result")
+    parser.add_argument("--custom", action="store_true",
+                        help="compare loading with five declared stakeholder columns instead")
     args = parser.parse_args(argv)
     # The driver logs every server notification (e.g. unknown property keys) as a warning.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
@@ -530,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         apply_schema(db)
         info = machine(db)
+        if args.custom:
+            return _custom_main(db, args, sizes, workdir, info)
         if not args.no_warm_up:
             print("warming up: 1,000 stakeholders by each contender, untimed ...", flush=True)
             warm_up(db, workdir, import_dir)
@@ -580,6 +649,36 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
         shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _custom_main(db: GraphDB, args: argparse.Namespace, sizes: list[int], workdir: Path,
+                 info: dict[str, Any]) -> int:
+    rows = []
+    # An untimed small round first, so that neither side pays for the server's warm-up.
+    bench_custom(db, 1000, 1, args.ties, workdir / "warm", 1)
+    for size in sizes:
+        print(f"size {size:,}: loading as shipped and with 5 declared columns "
+              f"x{args.repeat} ...", flush=True)
+        rows.append(bench_custom(db, size, args.seed, args.ties, workdir, args.repeat))
+    print(f"{'stakeholders':>12} {'rows':>9} {'shipped s':>9} {'declared s':>10} "
+          f"{'shipped rows/s':>14} {'declared rows/s':>15} {'rate ratio':>10} {'load':>5}")
+    for r in rows:
+        print(f"{r['stakeholders']:>12,} {r['rows']:>9,} {r['plain_seconds']:>9.2f} "
+              f"{r['custom_seconds']:>10.2f} {r['plain_rows_per_s']:>14,} "
+              f"{r['custom_rows_per_s']:>15,} {r['rate_ratio']:>9.3f}x "
+              f"{r['load_average_1m']:>5.2f}")
+    print("rate ratio: declared rate / shipped rate (medians; 1.0 = no cost).")
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"bench_load_custom-{date.today().isoformat()}.json"
+        out.write_text(json.dumps({
+            "benchmark": "bench_load --custom",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": info, "seed": args.seed, "ties_per_stakeholder": args.ties,
+            "rounds": args.repeat, "declared": CUSTOM.document(), "results": rows,
+        }, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
     return 0
 
 

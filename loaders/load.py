@@ -6,9 +6,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from stakegraph.loaders.ahead import ahead
+from stakegraph.loaders.kumu import KumuMapping, default_mapping, is_kumu, kumu_tables
 from stakegraph.loaders.plan import plan_steps
 from stakegraph.loaders.problems import Problem, ValidationFailed
 from stakegraph.loaders.readers import SUFFIXES, RawTable, read_table
@@ -69,22 +71,32 @@ def _look_up(db: GraphDB) -> Callable[[Label, list[str]], dict[str, str | None]]
 
 
 def read_and_check(
-    paths: Sequence[Path], specs: Tables, default_project: str | None = None
+    paths: Sequence[Path], specs: Tables, default_project: str | None = None,
+    kumu: KumuMapping | None = None,
 ) -> tuple[Dataset, list[RawTable]]:
     """Returns the dataset of all files (problems found so far in ``dataset.problems``) checked
-    against the tables ``specs``, without touching the graph."""
+    against the tables ``specs``, without touching the graph. A Kumu map (a blueprint, or a
+    workbook of Elements and Connections) is translated into the loader's tables by ``kumu``
+    (default: the default mapping)."""
     files, problems = collect_files(paths)
     dataset = Dataset(specs, problems=problems)
     raw_tables: list[RawTable] = []
     for path in files:
         try:
-            raw_tables.extend(read_table(path))
+            read = read_table(path)
+            if is_kumu(read):
+                read = kumu_tables(read, kumu or default_mapping(), specs, default_project)
+            raw_tables.extend(read)
         except ValidationFailed as failed:
             dataset.problems.extend(failed.problems)
         dataset.sources.append(str(path))
     for table in raw_tables:
         records = check_table(table, specs, default_project)
-        dataset.problems.extend(table.problems)
+        named = table.field_names
+        dataset.problems.extend(
+            replace(p, column=named.get(p.column, p.column)) if p.column in named else p
+            for p in table.problems
+        )
         if records and all(record.valid for record in records):
             dataset.records.setdefault(table.name, []).extend(records)
             continue
@@ -97,7 +109,7 @@ def read_and_check(
 
 def validate_paths(
     db: GraphDB, paths: Sequence[Path], *, default_project: str | None = None,
-    model: Model | None = None,
+    model: Model | None = None, kumu: KumuMapping | None = None,
 ) -> Dataset:
     """Returns the checked dataset of ``paths``; raises `ValidationFailed` listing every problem.
 
@@ -106,7 +118,7 @@ def validate_paths(
     (one query per label).
     """
     model = model or read_model(db)
-    dataset, _ = read_and_check(paths, tables(model), default_project)
+    dataset, _ = read_and_check(paths, tables(model), default_project, kumu)
     check_references(dataset, _look_up(db))
     if dataset.problems:
         raise ValidationFailed(sorted(
@@ -123,13 +135,15 @@ def load_paths(
     progress: Callable[[str, int, int], None] | None = None,
     default_project: str | None = None,
     model: Model | None = None,
+    kumu: KumuMapping | None = None,
 ) -> LoadReport:
     """Returns what the load created, updated and left unchanged (or, with ``dry_run``, would).
 
     Everything is validated before anything is written; any problem raises `ValidationFailed`
     and nothing is written. ``default_project`` fills ``project_id`` where a file leaves it
     out or empty. ``progress(table, done, total)`` is called after every batch. ``model`` is
-    the model to load by (default: the one in force in the graph).
+    the model to load by (default: the one in force in the graph); ``kumu`` the mapping Kumu
+    maps are read with (default: `default_mapping`).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -137,7 +151,8 @@ def load_paths(
         # The load's millions of objects are gone by the time the collector is back on (they
         # are local to `_load`), so it has nothing left to scan.
         return _load(db, paths, dry_run=dry_run, batch_size=batch_size,
-                     progress=progress, default_project=default_project, model=model)
+                     progress=progress, default_project=default_project, model=model,
+                     kumu=kumu)
 
 
 def _load(
@@ -149,8 +164,9 @@ def _load(
     progress: Callable[[str, int, int], None] | None,
     default_project: str | None,
     model: Model | None,
+    kumu: KumuMapping | None,
 ) -> LoadReport:
-    dataset = validate_paths(db, paths, default_project=default_project, model=model)
+    dataset = validate_paths(db, paths, default_project=default_project, model=model, kumu=kumu)
     report = LoadReport(dry_run=dry_run, files=list(dataset.sources))
     for name in LOAD_ORDER:
         if name in dataset.records:

@@ -62,7 +62,9 @@ class RawTable:
     """One file or sheet: its table name (file stem / sheet name / JSON key), columns and rows.
 
     ``columns`` are lower-cased and stripped; ``problems`` holds what is wrong with the table as a
-    whole (duplicate header, unreadable file).
+    whole (duplicate header, unreadable file). ``field_names`` says what the file calls a
+    column where that differs (a table translated from a Kumu map), so problems name the
+    file's field.
     """
 
     name: str
@@ -70,6 +72,7 @@ class RawTable:
     columns: list[str]
     rows: list[RawRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    field_names: dict[str, str] = field(default_factory=dict)
 
 
 def read_table(path: Path) -> list[RawTable]:

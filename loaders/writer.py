@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from neo4j import ManagedTransaction, Record
 from stakegraph.loaders.plan import Group, Step, WriteRow
@@ -20,9 +21,10 @@ from stakegraph.loaders.statements import (
     rel_statement,
     rel_write_statement,
 )
+from stakegraph.schema import change_feed
 from stakegraph.schema.errors import ErrorCode, StakegraphError
 from stakegraph.schema.graphdb import GraphDB
-from stakegraph.schema.model import Kind, Rel
+from stakegraph.schema.model import Kind, Label, Rel
 from stakegraph.schema.version import write_transaction
 
 Progress = Callable[[str, int, int], None]
@@ -41,13 +43,23 @@ def _vanished(missing: int) -> EndpointsVanished:
     )
 
 
-def _compared(tx: ManagedTransaction, statement: str, rows: list[WriteRow], write: bool
-              ) -> tuple[int, int]:
+def _record(tx: ManagedTransaction, events: list[dict[str, Any]] | None,
+            created: int, updated: int) -> None:
+    """Records the batch in the change feed, in its own transaction, when it changed
+    anything."""
+    if events and (created or updated):
+        tx.run(change_feed.RECORD, events=events).consume()
+
+
+def _compared(tx: ManagedTransaction, statement: str, rows: list[WriteRow], write: bool,
+              events: list[dict[str, Any]] | None = None) -> tuple[int, int]:
     """Returns (created, updated) of a compare-first statement."""
     record = tx.run(statement, rows=rows).single(strict=True)
     if write and record["missing"]:
         # Raising inside the transaction function rolls this batch back.
         raise _vanished(record["missing"])
+    if write:
+        _record(tx, events, record["created"], record["updated"])
     return record["created"], record["updated"]
 
 
@@ -64,17 +76,21 @@ def _run_counted(tx: ManagedTransaction, statement: str, rows: list[WriteRow], i
 
 
 def _merged(tx: ManagedTransaction, statements: _MergeFirst, rows: list[WriteRow], is_nodes: bool,
-            expect_new: bool) -> tuple[int, int]:
+            expect_new: bool, events: list[dict[str, Any]] | None) -> tuple[int, int]:
     """Returns (created, updated) of a merge-first write: ``merge`` and, if some rows existed,
-    ``update``; or, when rows are expected to exist already, ``update`` alone (it merges too)."""
+    ``update``; or, when rows are expected to exist already, ``update`` alone (it merges too).
+    The change feed records ``events`` when anything changed."""
     if statements.update is not None and not expect_new:
         created, record = _run_counted(tx, statements.update, rows, is_nodes)
-        return created, record["updated"]
-    created, _ = _run_counted(tx, statements.merge, rows, is_nodes)
-    if created == len(rows) or statements.update is None:
-        return created, 0  # nothing existed before, or nothing that existed can differ
-    record = tx.run(statements.update, rows=rows).single(strict=True)
-    return created, record["updated"]
+        updated = record["updated"]
+    else:
+        created, _ = _run_counted(tx, statements.merge, rows, is_nodes)
+        updated = 0
+        # Nothing existed before, or nothing that existed can differ: no compare needed.
+        if created != len(rows) and statements.update is not None:
+            updated = tx.run(statements.update, rows=rows).single(strict=True)["updated"]
+    _record(tx, events, created, updated)
+    return created, updated
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,22 @@ def _batches(group: Group, batch_size: int) -> list[_Batch]:
     return [_Batch(rows[start : start + batch_size]) for start in range(0, len(rows), batch_size)]
 
 
+def change_of(step: Step, group: Group, rows: list[WriteRow]) -> dict[str, Any]:
+    """Returns the change feed's record of one batch of a load: the table, the ids written (a
+    relationship's two ends), the projects they belong to and the properties set."""
+    target = step.target
+    if isinstance(target, NodeTarget):
+        ids = [row[0] for row in rows]
+        projects = ids if target.label is Label.PROJECT else []
+    else:
+        ids = [end for row in rows for end in row[:2]]
+        end = dict(target.ends).get(Rel(group.key))
+        projects = ([row[0] for row in rows] if target.start is Label.PROJECT else
+                    [row[1] for row in rows] if end is Label.PROJECT else [])
+    return change_feed.change(step.table, "loaded", ids, projects=projects, fields=group.props,
+                              via="load")
+
+
 def run_step(
     db: GraphDB,
     step: Step,
@@ -137,13 +169,14 @@ def run_step(
             # merge alone, a re-load (whose rows all exist) the update alone.
             expect_new = True
             for batch in _batches(group, batch_size):
+                events = [change_of(step, group, batch)] if write else None
                 if isinstance(statement, _MergeFirst):
                     created, updated = write_transaction(session, _merged, statement, batch,
-                                                         step.is_nodes, expect_new)
+                                                         step.is_nodes, expect_new, events)
                     expect_new = created == len(batch)
                 elif write:
                     created, updated = write_transaction(session, _compared, statement, batch,
-                                                         True)
+                                                         True, events)
                 else:
                     created, updated = session.execute_read(_compared, statement, batch, False)
                 counts.add(Counts(created, updated, len(batch) - created - updated))

@@ -30,10 +30,16 @@ class Label(StrEnum):
     CONCEPT = "Concept"
     AUDIT = "AuditEvent"
     ANALYTICS_RUN = "AnalyticsRun"
+    # An analysis started through the API, run in its own process (see queries/analytics/jobs.py).
+    ANALYSIS_JOB = "AnalysisJob"
     # The declared extensions of the model, one node per version (see schema/extensions.py),
     # and one node per declared property of the version in force, for Cypher to read.
     MODEL_EXTENSION = "ModelExtension"
     DECLARED_PROPERTY = "DeclaredProperty"
+    # The change feed: one Change per change committed, numbered in commit order by the one
+    # ChangeFeed counter (see schema/change_feed.py).
+    CHANGE = "Change"
+    CHANGE_FEED = "ChangeFeed"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
     # The graph's own records, also kept out of NODES: the model version it was written with
@@ -315,6 +321,33 @@ NODES: tuple[NodeSpec, ...] = (
         name_indexed=False,
     ),
     NodeSpec(
+        Label.ANALYSIS_JOB,
+        "An analysis started through the API and run in a process of its own: its state and "
+        "progress while it runs, then the AnalyticsRun it wrote or why it failed.",
+        (
+            Prop("id", required=True, doc="'job-' and a random hex string."),
+            Prop("scope", required=True, doc="The project analysed ('graph': all of it)."),
+            Prop("active_scope", doc="The scope while queued or running (unique: one job per "
+                 "scope at a time); removed when it ends."),
+            Prop("metric", required=True, doc="pagerank, betweenness, degree, ..."),
+            Prop("params_json", required=True, doc="The request: tie types, weighting, engine "
+                 "and the metric's parameters."),
+            Prop("state", required=True, doc="queued, running, succeeded or failed."),
+            Prop("phase", doc="What it is doing: waiting, computing, writing scores, done."),
+            Prop("progress", PropType.FLOAT, doc="From 0 to 1."),
+            Prop("requested_by", doc="The API key or token subject that started it."),
+            Prop("requested_at", required=True, doc="UTC timestamp, ISO 8601."),
+            Prop("started_at", doc="When its process took it (UTC, ISO 8601)."),
+            Prop("finished_at", doc="When it succeeded or failed (UTC, ISO 8601)."),
+            Prop("heartbeat_at", doc="Its process's last sign of life (UTC, ISO 8601)."),
+            Prop("host", doc="The machine its process runs on."),
+            Prop("pid", PropType.INTEGER, doc="Its process id on that machine."),
+            Prop("run_id", doc="The AnalyticsRun it wrote."),
+            Prop("error", doc="Why it failed."),
+        ),
+        name_indexed=False,
+    ),
+    NodeSpec(
         Label.MODEL_EXTENSION,
         "One version of an organisation's declared extensions of the model (custom "
         "properties and terms); the highest version is the one in force.",
@@ -343,6 +376,33 @@ NODES: tuple[NodeSpec, ...] = (
             Prop("personal", PropType.BOOLEAN, doc="Personal data."),
             Prop("description", doc="What it means."),
         ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.CHANGE,
+        "One committed change (a mutation, a load batch, an erasure), numbered in commit "
+        "order; API subscriptions follow the feed. Pruned by age.",
+        (
+            Prop("id", required=True, doc="The sequence number as text."),
+            Prop("seq", PropType.INTEGER, required=True, doc="Position in commit order."),
+            Prop("at", required=True, doc="When it was committed (a date-time)."),
+            Prop("entity", required=True,
+                 doc="What changed, by loader table: stakeholders, ties, assessments..."),
+            Prop("op", required=True, doc="created, updated, deleted or loaded."),
+            Prop("ids", required=True, doc="The ids of the nodes changed (a relationship: its "
+                 "ends)."),
+            Prop("projects", doc="The projects the change belongs to, where it has any."),
+            Prop("fields", doc="The properties set (none for a delete)."),
+            Prop("via", doc="api, cli or load."),
+            Prop("actor", doc="Who made it, where known."),
+        ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.CHANGE_FEED,
+        "The change feed's counter: the last sequence number given out.",
+        (Prop("id", required=True, doc="'feed'."),
+         Prop("last", PropType.INTEGER, required=True, doc="The last sequence number.")),
         name_indexed=False,
     ),
 )

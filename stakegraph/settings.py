@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     batch_size: int = Field(default=5000, alias="STAKEGRAPH_BATCH_SIZE", ge=1, le=100_000)
 
+    # The browser that prints `stakegraph report OUT.pdf` (default: the first Chromium on PATH).
+    chromium: str | None = Field(default=None, alias="STAKEGRAPH_CHROMIUM")
+
     # The GraphQL API (`stakegraph serve`).
     api_host: str = Field(default="127.0.0.1", alias="STAKEGRAPH_API_HOST")
     api_port: int = Field(default=8000, alias="STAKEGRAPH_API_PORT", ge=1, le=65535)
@@ -79,9 +82,22 @@ class Settings(BaseSettings):
         default=True, alias="STAKEGRAPH_API_GC_TUNING",
         description="tune Python's garbage collector for a server process (see api/app.py)",
     )
+    api_feed_poll_s: float = Field(
+        default=0.1, alias="STAKEGRAPH_API_FEED_POLL_S", gt=0, le=60,
+        description="how often a worker reads the change feed while anyone subscribes",
+    )
+    api_feed_retention_days: float = Field(
+        default=7.0, alias="STAKEGRAPH_API_FEED_RETENTION_DAYS", gt=0,
+        description="how long the change feed keeps changes (what a reconnect can catch up)",
+    )
     api_fast_completion: bool = Field(
         default=True, alias="STAKEGRAPH_API_FAST_COMPLETION",
         description="complete query results with stakegraph's executor (graphql-core's if off)",
+    )
+
+    api_max_jobs: int = Field(
+        default=2, alias="STAKEGRAPH_API_MAX_JOBS", ge=1, le=64,
+        description="analysis jobs in flight at once (each is a process of its own)",
     )
 
     @property
@@ -93,6 +109,17 @@ class Settings(BaseSettings):
     def local_home(self) -> Path:
         """Returns the Neo4j home directory (data, logs, plugins) of the local instance."""
         return self.home / "neo4j"
+
+
+    def as_environment(self) -> dict[str, str]:
+        """Returns these settings as environment variables (by name), for a child process to
+        read the same ones."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump(by_alias=True).items():
+            if value is None:
+                continue
+            env[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        return env
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,11 @@ def project_title(db: GraphDB, project: str) -> str:
 def matrix_points(db: GraphDB, project: str, at: date) -> list[MatrixPoint]:
     """Returns each stakeholder's latest interest and impact in the project on or before ``at``
     (the library's ``quadrants`` query), in id order."""
-    rows = _rows(db, "quadrants", project=project, at=at)
+    return points_from_rows(_rows(db, "quadrants", project=project, at=at))
+
+
+def points_from_rows(rows: list[dict[str, Any]]) -> list[MatrixPoint]:
+    """Returns the matrix points of rows of the ``quadrants`` question, in id order."""
     points = [
         MatrixPoint(str(r["id"]), str(r["name"] or r["id"]), int(r["interest"]), int(r["impact"]))
         for r in rows
@@ -54,6 +58,17 @@ def network_records(
     db: GraphDB, project: str | None, at: date
 ) -> tuple[list[NetNode], list[NetEdge]]:
     """Returns the stakeholders and ties of the network view (one project, or everyone)."""
+    return network_from_rows(
+        _rows(db, "plot_network_stakeholders", project=project, at=at),
+        _rows(db, "plot_network_ties", project=project),
+    )
+
+
+def network_from_rows(
+    stakeholders: list[dict[str, Any]], ties: list[dict[str, Any]]
+) -> tuple[list[NetNode], list[NetEdge]]:
+    """Returns the nodes and edges of rows of ``plot_network_stakeholders`` and
+    ``plot_network_ties``."""
     nodes = [
         NetNode(
             id=str(r["id"]),
@@ -62,11 +77,11 @@ def network_records(
             sector=r["sector"],
             quadrant=r["quadrant"],
         )
-        for r in _rows(db, "plot_network_stakeholders", project=project, at=at)
+        for r in stakeholders
     ]
     edges = [
         NetEdge(str(r["source"]), str(r["target"]), Rel(r["type"]), float(r["weight"]))
-        for r in _rows(db, "plot_network_ties", project=project)
+        for r in ties
     ]
     return nodes, edges
 

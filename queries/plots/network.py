@@ -208,6 +208,32 @@ def view_data(
     }
 
 
+@dataclass(frozen=True)
+class NetworkParts:
+    """The pieces of the interactive view, for a page of its own or a section of another page:
+    its styles, its markup (panel and inlined data), and its scripts (vis-network, then the
+    view's own)."""
+
+    css: str
+    markup: str
+    vis_script: str
+    view_script: str
+
+
+def network_parts(
+    nodes: Sequence[NetNode],
+    edges: Sequence[NetEdge],
+    colour_by: ColourBy = ColourBy.SECTOR,
+    size_by: SizeBy = SizeBy.DEGREE,
+    title: str = "stakegraph network",
+) -> NetworkParts:
+    """Returns the styles, markup and scripts of the interactive view of these nodes and edges."""
+    data = view_data(nodes, edges, colour_by, size_by, title)
+    markup = _asset("templates/network_panel.html").replace("__DATA__", _script_json(data))
+    return NetworkParts(_asset("templates/network.css"), markup, _vis_network(),
+                        _asset("templates/network.js"))
+
+
 def network_html(
     nodes: Sequence[NetNode],
     edges: Sequence[NetEdge],
@@ -216,13 +242,14 @@ def network_html(
     title: str = "stakegraph network",
 ) -> str:
     """Returns the complete, self-contained HTML page of the network view."""
-    data = view_data(nodes, edges, colour_by, size_by, title)
+    parts = network_parts(nodes, edges, colour_by, size_by, title)
     page = _asset("templates/network.html")
     replacements = {
         "__TITLE__": html.escape(title),
-        "/*__VIS_NETWORK__*/": _vis_network(),
-        "/*__VIEW_SCRIPT__*/": _asset("templates/network.js"),
-        "__DATA__": _script_json(data),
+        "/*__NETWORK_CSS__*/": parts.css,
+        "__PANEL__": parts.markup,
+        "/*__VIS_NETWORK__*/": parts.vis_script,
+        "/*__VIEW_SCRIPT__*/": parts.view_script,
     }
     # One pass, so text coming from one replacement is never searched for the next marker.
     pattern = re.compile("|".join(re.escape(marker) for marker in replacements))

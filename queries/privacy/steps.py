@@ -18,6 +18,7 @@ from stakegraph.queries.privacy.rules import (
     pseudonym,
     tie_text,
 )
+from stakegraph.schema import change_feed
 from stakegraph.schema.combined import Model
 from stakegraph.schema.graphdb import RecordData
 
@@ -162,6 +163,9 @@ def erase_steps(ident: str, actor: str, via: str, model: Model) -> Steps:
         },
     )
     row = rows[0]
+    erased = change_feed.change("stakeholders", "updated", [ident],
+                                fields=[*row["removed"], "name"], via=via, actor=actor)
+    yield Statement(change_feed.RECORD, {"events": [erased]})
     events = yield _record("erase", ident, actor, via, _now(), erase_summary(row))
     event = jsonable(native(events[0]["event"]))
     return Erasure(

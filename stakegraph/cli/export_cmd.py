@@ -17,7 +17,8 @@ def export(
         help="The file to write (a folder for --format csv, or for --browser).")],
     fmt: Annotated[Format, typer.Option(
         "--format", "-f", help="graphml or gexf (for networkx, Gephi, yEd), or csv or json "
-        "(the loaders' own formats, which they read back).")] = Format.GRAPHML,
+        "(the loaders' own formats, which they read back), or kumu (a blueprint Kumu imports "
+        "and the loaders read back).")] = Format.GRAPHML,
     project: str | None = typer.Option(None, "--project", "-p",
                                        help="Only this project and what belongs to it "
                                        "(default: the whole graph)."),

@@ -26,6 +26,7 @@ from stakegraph.loaders import (
     tables,
     write_templates,
 )
+from stakegraph.loaders.kumu import TEMPLATE, KumuMapping, read_mapping
 from stakegraph.loaders.load import DEFAULT_BATCH_SIZE
 from stakegraph.schema.combined import Model
 from stakegraph.schema.declared import read_model
@@ -33,6 +34,8 @@ from stakegraph.schema.graphdb import GraphDB
 
 # A progress bar is worth showing only when there is enough to wait for.
 _PROGRESS_FROM_ROWS = 10_000
+# The file `stakegraph template --kumu` writes.
+KUMU_MAPPING_FILE = "kumu-mapping.toml"
 # The table stops here; --json always lists every problem.
 _TABLE_AT_MOST = 200
 
@@ -76,16 +79,24 @@ def load(
     project: Annotated[str | None, typer.Option(
         "--project",
         help="Project id for rows of assessments, activities and observations that leave "
-             "project_id empty (or have no such column).")] = None,
+             "project_id empty (or have no such column), and for a Kumu map's assessments.")
+    ] = None,
+    kumu_mapping: Annotated[Path | None, typer.Option(
+        "--kumu-mapping", help="How to read Kumu maps (TOML or JSON; `stakegraph template "
+        "--kumu` writes the defaults, used when this is not given).")] = None,
 ) -> None:
-    """Validate files, then load them (exit code 1 and nothing written if anything is wrong)."""
+    """Validate files, then load them (exit code 1 and nothing written if anything is wrong).
+
+    A Kumu blueprint (.json with elements and connections) or workbook (.xlsx with Elements and
+    Connections sheets) is read through the Kumu mapping."""
     with graph_db() as db:
         try:
+            kumu = read_mapping(kumu_mapping) if kumu_mapping is not None else None
             if as_json:
-                report = load_paths(db, paths, dry_run=dry_run,
-                                    batch_size=batch_size, default_project=project)
+                report = load_paths(db, paths, dry_run=dry_run, batch_size=batch_size,
+                                    default_project=project, kumu=kumu)
             else:
-                report = _load_with_progress(db, paths, dry_run, batch_size, project)
+                report = _load_with_progress(db, paths, dry_run, batch_size, project, kumu)
         except ValidationFailed as failed:
             if as_json:
                 typer.echo(json.dumps({"ok": False, "problems": [
@@ -104,7 +115,8 @@ def load(
 
 
 def _load_with_progress(
-    db: GraphDB, paths: list[Path], dry_run: bool, batch_size: int, project: str | None
+    db: GraphDB, paths: list[Path], dry_run: bool, batch_size: int, project: str | None,
+    kumu: KumuMapping | None,
 ) -> LoadReport:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -119,8 +131,8 @@ def _load_with_progress(
                 tasks[kind] = bar.add_task(kind, total=total)
             bar.update(tasks[kind], completed=done)
 
-        return load_paths(db, paths, dry_run=dry_run,
-                          batch_size=batch_size, progress=progress, default_project=project)
+        return load_paths(db, paths, dry_run=dry_run, batch_size=batch_size,
+                          progress=progress, default_project=project, kumu=kumu)
 
 
 def template(
@@ -130,8 +142,17 @@ def template(
     shipped: Annotated[bool, typer.Option(
         "--shipped", help="The shipped model's tables only (no Neo4j needed); by default the "
         "model in force in the graph, declared columns and terms included.")] = False,
+    kumu: Annotated[bool, typer.Option(
+        "--kumu", help="Instead, write the Kumu mapping with its defaults "
+        "(kumu-mapping.toml), to edit and pass to `stakegraph load --kumu-mapping`.")] = False,
 ) -> None:
     """Write empty templates: one CSV per table, or one Excel workbook with drop-downs."""
+    if kumu:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / KUMU_MAPPING_FILE
+        path.write_text(TEMPLATE, encoding="utf-8")
+        console.print(str(path), highlight=False)
+        return
     if shipped:
         model = Model.shipped()
     else:

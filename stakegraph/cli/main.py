@@ -21,6 +21,7 @@ from stakegraph.cli.console import err_console
 from stakegraph.cli.demo_cmd import demo, generate_cmd
 from stakegraph.cli.load_cmd import load, template
 from stakegraph.cli.query_cmd import query
+from stakegraph.cli.report_cmd import report
 from stakegraph.cli.serve_cmd import apikey_app, serve
 from stakegraph.schema.errors import ErrorCode, StakegraphError
 
@@ -35,6 +36,7 @@ app.add_typer(schema_cmd.app, name="schema")
 app.command("up")(up_cmd.up)
 app.add_typer(plot_cmd.app, name="plot")
 app.command("export")(export_cmd.export)
+app.command("report")(report)
 app.command("analyse")(analyse_command)
 app.command("serve")(serve)
 app.command("query")(query)

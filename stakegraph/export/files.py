@@ -8,6 +8,7 @@ from pathlib import Path
 from stakegraph.export.errors import ExportError
 from stakegraph.export.formats import Format
 from stakegraph.export.graph_xml import gexf, graphml
+from stakegraph.export.kumu import blueprint
 from stakegraph.export.loader_tables import TableRows, columns, loader_tables
 from stakegraph.export.subgraph import Subgraph
 from stakegraph.loaders.csvsafe import write_csv
@@ -33,7 +34,8 @@ def write_export(
     graph: Subgraph, specs: Tables, fmt: Format, out: Path, include_personal: bool,
     force: bool = False,
 ) -> list[Path]:
-    """Writes the export and returns the files written: one file (GraphML, GEXF, JSON) or a
+    """Writes the export and returns the files written: one file (GraphML, GEXF, JSON, a Kumu
+    blueprint) or a
     folder of loader CSV files (one per non-empty table of ``specs``, in load order)."""
     check_target(fmt, out, force)
     if fmt is Format.CSV:
@@ -44,6 +46,9 @@ def write_export(
         out.write_bytes(graphml(graph))
     elif fmt is Format.GEXF:
         out.write_bytes(gexf(graph))
+    elif fmt is Format.KUMU:
+        out.write_text(json.dumps(blueprint(graph, specs, include_personal), ensure_ascii=False,
+                                  indent=1) + "\n", encoding="utf-8")
     else:
         tables = loader_tables(graph, specs, include_personal)
         document = {stem: rows for stem, rows in tables.items() if rows}

@@ -12,3 +12,4 @@ class Format(StrEnum):
     GEXF = "gexf"
     CSV = "csv"
     JSON = "json"
+    KUMU = "kumu"

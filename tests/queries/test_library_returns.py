@@ -51,7 +51,7 @@ def test_the_questions_are_the_files_without_an_internal_prefix() -> None:
     assert len(names) == 18
     assert {"quadrants", "name_search", "stakeholder_lookup"} <= names
     for name in all_queries():
-        internal = name.startswith(("export_", "plot_", "analytics_", "privacy_"))
+        internal = name.startswith(("export_", "plot_", "analytics_", "privacy_", "report_"))
         assert is_question(name) is not internal
         assert (name in names) is not internal
 
