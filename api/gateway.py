@@ -201,3 +201,24 @@ def _translate(exc: Exception) -> Exception:
     if is_unavailable(exc):
         return ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     return exc
+
+
+async def write_unless_held(
+    driver: AsyncDriver, database: str, query: str, params: Mapping[str, Any]
+) -> list[RecordData] | None:
+    """Returns the records of ``query`` run in one write transaction that first checks the
+    version and the maintenance gate, like every API write; None, without writing or waiting,
+    when they refuse it. For housekeeping outside any request (failing dead analysis jobs,
+    pruning the change feed) that can as well wait for its next turn: a prune in the middle of
+    a restore would delete restored changes and make the restore's final check fail."""
+
+    @unit_of_work(metadata=WRITE_METADATA)
+    async def unit(tx: AsyncManagedTransaction) -> list[RecordData] | None:
+        record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+        if write_refusal(state_from(None if record is None else record.data())) is not None:
+            return None
+        result = await tx.run(query, dict(params))
+        return [row.data() async for row in result]
+
+    async with driver.session(database=database) as session:
+        return await session.execute_write(unit)

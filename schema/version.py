@@ -38,6 +38,8 @@ WRITE_METADATA = {"stakegraph": "write"}
 # to open again before it gives up; the API waits within its own, shorter, write budget.
 WRITE_WAIT_S = 120.0
 _WAIT_STEP_S = 0.25
+# What `write_transaction` waits in this process (see `set_write_wait`).
+_write_wait_s = WRITE_WAIT_S
 
 META_SCHEMA = (
     f"CREATE CONSTRAINT stakegraph_meta_id_unique IF NOT EXISTS "
@@ -210,8 +212,9 @@ def write_transaction(
     **kwargs: P.kwargs,
 ) -> T:
     """Returns what ``work`` returns, run in one gated write transaction; while a backup or a
-    migration holds the gate it waits (up to `WRITE_WAIT_S`), then gives up with one line."""
-    deadline = time.monotonic() + WRITE_WAIT_S
+    migration holds the gate it waits (up to `WRITE_WAIT_S`, or what `set_write_wait` set),
+    then gives up with one line."""
+    deadline = time.monotonic() + _write_wait_s
     while True:
         try:
             return session.execute_write(gated(work), *args, **kwargs)
@@ -221,6 +224,15 @@ def write_transaction(
             if closed.final or time.monotonic() >= deadline:
                 raise
             time.sleep(_WAIT_STEP_S)
+
+
+def set_write_wait(seconds: float) -> None:
+    """Sets how long `write_transaction` waits for a closed gate in this process (returns
+    nothing). For a process nobody waits on the answer of (an analysis job), whose work is
+    worth more than the wait: giving up after `WRITE_WAIT_S` would throw a long computation
+    away because a large backup took longer."""
+    global _write_wait_s
+    _write_wait_s = seconds
 
 
 def ensure_meta_schema(db: GraphDB) -> None:

@@ -17,6 +17,7 @@ from stakegraph.api.keystore import create_key
 from stakegraph.loaders import load_paths
 from stakegraph.loaders.generate import generate
 from stakegraph.loaders.model_change import apply_declaration
+from stakegraph.queries.analytics import jobs
 from stakegraph.queries.privacy.actions import erase_person, export_person
 from stakegraph.schema.apply import apply_schema
 from stakegraph.schema.extensions import read_declaration
@@ -52,8 +53,8 @@ def build_everything(db: GraphDB, env: dict[str, str], workdir: Path,
                      stakeholders: int = 200) -> None:
     """Fills the (empty) database with everything stakegraph keeps: the schema and
     vocabularies, a declared extension, the demo, a generated graph, audit events of a person
-    export and erasure, an analytics run with its scores, an API key and a node holding every
-    kind of value (returns nothing)."""
+    export and erasure, an analytics run with its scores, analysis jobs, the change feed the
+    loads recorded, an API key and a node holding every kind of value (returns nothing)."""
     apply_schema(db, actor="pytest")
     apply_declaration(db, read_declaration(EXAMPLE_DECLARATION), actor="pytest")
     load_demo(db)
@@ -64,6 +65,12 @@ def build_everything(db: GraphDB, env: dict[str, str], workdir: Path,
     subprocess.run(["stakegraph", "analyse", "pagerank", "--project", "demo-icbt", "--write"],
                    env=env, check=True, capture_output=True)
     create_key(db, "reader", "backup test key")
+    # Analysis jobs: one ended (failed) and one queued, which still holds its scope under the
+    # uniqueness constraint on active_scope that a restore must satisfy.
+    ended = jobs.submit(db, jobs.JobSpec("degree", project="demo-icbt"), "pytest", max_active=5)
+    jobs.claim(db, ended.id, "backup-test-host", 4242)
+    jobs.fail(db, ended.id, "stopped by the test")
+    jobs.submit(db, jobs.JobSpec("pagerank", project="demo-icbt"), "pytest", max_active=5)
     db.write(TYPED_VALUES, id="demo-rebecca-lund", bytes=bytearray(b"\x00\x01\xffbytes"))
 
 

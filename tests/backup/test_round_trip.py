@@ -42,7 +42,8 @@ def test_everything_restored_into_an_empty_database_has_the_same_fingerprint(
     assert manifest["server"]["version"].startswith("5.")
     labels, types = manifest["counts"]["labels"], manifest["counts"]["types"]
     for label in ("AuditEvent", "AnalyticsRun", "ApiKey", "ModelExtension", "DeclaredProperty",
-                  "StakegraphMeta", "Concept", "Stakeholder"):
+                  "StakegraphMeta", "Concept", "Stakeholder", "AnalysisJob", "Change",
+                  "ChangeFeed"):
         assert labels.get(label, 0) > 0, label
     assert types["SCORED"] > 0 and types["ASSESSED"] > 0
     assert manifest["counts"]["nodes"] == before.nodes

@@ -122,3 +122,34 @@ def test_two_holders_never_hold_at_once(empty_db: GraphDB) -> None:
             raise AssertionError("two holders at once")
         assert graph_state(empty_db).gate is not None
     assert graph_state(empty_db).gate is None
+
+
+def test_a_backup_lets_a_jobs_heartbeat_through_and_holds_its_other_writes(
+    empty_db: GraphDB,
+) -> None:
+    from stakegraph.queries.analytics import jobs
+
+    apply_schema(empty_db, actor="pytest")
+    job = jobs.submit(empty_db, jobs.JobSpec("degree", project="p-gate"), "pytest",
+                      max_active=5)
+    jobs.claim(empty_db, job.id, "gate-test-host", 4242)
+    heartbeat = "MATCH (j:AnalysisJob {id: $id}) RETURN j.heartbeat_at AS at, j.phase AS phase"
+    with hold_writers(empty_db, "backup", "pytest"):
+        before = empty_db.read(heartbeat, id=job.id)[0]["at"]
+        # The beat is written at once, so the job does not read as dead while the backup runs.
+        assert jobs.beat(empty_db, job.id) is jobs.JobState.RUNNING
+        assert empty_db.read(heartbeat, id=job.id)[0]["at"] > before
+        reported = threading.Event()
+        reporter = threading.Thread(target=lambda: (
+            jobs.report(empty_db, job.id, "writing scores", 0.6), reported.set()))
+        reporter.start()
+        # Its progress report is a write like any other: it waits for the backup.
+        assert not reported.wait(1.5)
+        assert empty_db.read(heartbeat, id=job.id)[0]["phase"] == "computing"
+    assert reported.wait(10)
+    reporter.join()
+    assert empty_db.read(heartbeat, id=job.id)[0]["phase"] == "writing scores"
+    # A restore in progress refuses the beat at once: the graph is being replaced under the job.
+    empty_db.write(GATE, what="restore", host=socket.gethostname(), pid=_dead_pid(), lease=None)
+    with pytest.raises(GateClosed, match="restore"):
+        jobs.beat(empty_db, job.id)
