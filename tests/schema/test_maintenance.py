@@ -17,6 +17,8 @@ from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.maintenance import hold_writers
 from stakegraph.schema.version import GateClosed, gated, graph_state, write_transaction
 
+from stakegraph.settings import Settings
+
 EXISTS = "MATCH (p:Project {id: $id}) RETURN count(p) AS n"
 GATE = ("CREATE (:StakegraphMeta {id: 'maintenance', what: $what, by: 'someone', host: $host, "
         "pid: $pid, token: 'old', since: datetime(), beat: datetime(), file_name: 'b.zip', "
@@ -153,3 +155,33 @@ def test_a_backup_lets_a_jobs_heartbeat_through_and_holds_its_other_writes(
     empty_db.write(GATE, what="restore", host=socket.gethostname(), pid=_dead_pid(), lease=None)
     with pytest.raises(GateClosed, match="restore"):
         jobs.beat(empty_db, job.id)
+
+
+def test_the_apis_housekeeping_skips_its_turn_while_writers_are_held(
+    empty_db: GraphDB, private_neo4j: Settings,
+) -> None:
+    import asyncio
+
+    from stakegraph.api.gateway import write_unless_held
+    from stakegraph.schema import change_feed
+
+    from stakegraph.db import open_async_driver
+
+    apply_schema(empty_db, actor="pytest")
+    empty_db.write("CREATE (:Change {id: '1', seq: 1, at: '2000-01-01T00:00:00Z'})")
+    count = "MATCH (c:Change) RETURN count(c) AS n"
+
+    async def prune() -> list[dict[str, object]] | None:
+        driver = open_async_driver(private_neo4j)
+        try:
+            return await write_unless_held(driver, private_neo4j.neo4j_database,
+                                           change_feed.PRUNE,
+                                           {"before": "2001-01-01T00:00:00Z", "limit": 10})
+        finally:
+            await driver.close()
+
+    with hold_writers(empty_db, "backup", "pytest"):
+        assert asyncio.run(prune()) is None
+        assert empty_db.read(count)[0]["n"] == 1
+    assert asyncio.run(prune()) == [{"pruned": 1}]
+    assert empty_db.read(count)[0]["n"] == 0
