@@ -40,6 +40,9 @@ def serve(
     cfg = settings()
     conn = connection(cfg)  # fails here, in one line, when no Neo4j is configured
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # matplotlib (the report's charts) announces building its font cache on first use: a
+    # library's housekeeping, not the API's news.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     console.print(
         f"GraphQL API on http://{cfg.api_host}:{cfg.api_port}/graphql "
         f"({cfg.api_workers} worker(s), Neo4j {conn.uri}, anonymous read "
