@@ -33,6 +33,17 @@ class Context:
     # its connection_init (its credential: browsers cannot set headers on a WebSocket).
     feed: Any = None
     connection_params: dict[str, Any] | None = None
+    # The worker's rate limiter (subscriptions check it as they start) and the caller's address
+    # (anonymous callers are limited by it).
+    rate: Any = None
+    address: str | None = None
+    # Trusted documents: the request comes from the API's own GraphiQL page; its document was
+    # already checked by the HTTP view.
+    graphiql: bool = False
+    document_checked: bool = False
+    # What ran, for the metrics, the trace and the access log (see api/app.py).
+    operation_name: str | None = None
+    operation_type: str | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway, self.model)

@@ -89,8 +89,10 @@ EXIT_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 1,
     ErrorCode.CONFLICT: 1,
     ErrorCode.FORBIDDEN: 1,
+    ErrorCode.UNTRUSTED_DOCUMENT: 1,
     ErrorCode.USAGE: 2,
     ErrorCode.UNAVAILABLE: 3,
+    ErrorCode.RATE_LIMITED: 3,
     ErrorCode.SETUP: 3,
     ErrorCode.INTERNAL: 70,
 }

@@ -177,3 +177,31 @@ CREATE (p1)-[:OBSERVED {id: $p + 'obs1', date: date('2025-06-30'), value: 0.7,
         evidence: 'survey'}]->(oc)
 """
 
+
+
+def start_workers(env: dict[str, str], tmp: Path, workers: int = 2) -> Server:
+    """Starts ``stakegraph serve`` with ``workers`` worker processes on a free port (they
+    share a state directory, as in production) and waits until it answers."""
+    exe = Path(sys.executable).parent / "stakegraph"
+    return start_server(env, tmp, [str(exe), "serve", "--host", "127.0.0.1", "--port",
+                                   "{port}", "--workers", str(workers)])
+
+
+def worker_pids(server: Server, headers: dict[str, str], tries: int = 200) -> set[int]:
+    """Returns the worker processes seen answering (``extensions.worker`` of the debug
+    setting) in up to ``tries`` concurrent requests, stopping once two are seen."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen: set[int] = set()
+
+    def one(_: int) -> int:
+        body = httpx.post(server.url + "/graphql", json={"query": "{ __typename }"},
+                          headers=headers, timeout=30).json()
+        return int(body["extensions"]["worker"])
+
+    with ThreadPoolExecutor(8) as pool:
+        for start in range(0, tries, 16):
+            seen.update(pool.map(one, range(start, start + 16)))
+            if len(seen) >= 2:
+                break
+    return seen
