@@ -223,6 +223,22 @@ class GraphQLApp(GraphQL[Context, None]):
         unset: UnsetType = UNSET
         return unset
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Returns the parsed JSON of a body, a query string's variables or a WebSocket
+        message. orjson refuses text that is not valid Unicode (a lone surrogate escape such as
+        \\ud800), which no Neo4j query could carry, so it is a 400 here rather than a failure
+        deep in a resolver; and it parses several times faster than the standard library."""
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Returns the parsed JSON; raises a 400 naming what is wrong when it is not JSON."""
+        try:
+            return self.decode_json(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(
+                400, "the request body is not valid JSON, or holds text that is not valid "
+                f"Unicode ({exc})") from exc
+
     def encode_json(self, data: object) -> bytes:
         """Returns the response body: orjson writes a 100-stakeholder page several times faster
         than the standard library (NaN and infinities, which JSON lacks, become null)."""
