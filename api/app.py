@@ -28,7 +28,7 @@ from stakegraph.api import logs, metrics, tracing
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
-from stakegraph.api.extensions import format_error
+from stakegraph.api.extensions import client_error, format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
 from stakegraph.api.http_limits import BodyLimit, coded_refusal, http_message, refusal
 from stakegraph.api.rate_limits import RateLimiter
@@ -52,6 +52,10 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -78,14 +82,45 @@ class Runtime:
 
 
 
+class TrustedWebSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with trusted documents: a ``subscribe`` message's document (or the
+    one its ``documentId`` names) is checked as the HTTP view checks a request's, before it is
+    parsed; a refusal is an ``error`` message with the code."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Checks the operation's document, then starts it as Strawberry does."""
+        documents: TrustedDocuments | None = getattr(self.view, "documents", None)
+        context = self.context
+        if documents is not None and self.connection_acknowledged and isinstance(context,
+                                                                                Context):
+            payload: dict[str, Any] = dict(message.get("payload") or {})
+            try:
+                if payload.get("query") is None and payload.get("documentId") is not None:
+                    payload["query"] = await documents.by_id(payload["documentId"],
+                                                             context.gateway)
+                    message = {**message, "payload": payload}  # type: ignore[typeddict-item]
+                else:
+                    await documents.check_text(str(payload.get("query") or ""),
+                                               context.principal, context.graphiql,
+                                               context.gateway)
+            except StakegraphError as exc:
+                error = client_error(exc, context.request_id)
+                await self.send_message({"id": message["id"], "type": "error",
+                                         "payload": [error.formatted]})
+                return
+        await super().handle_subscribe(message)
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with stakegraph's context (caller, gateway, model, request id)."""
+
+    graphql_transport_ws_handler_class = TrustedWebSocketHandler
 
     def __init__(self, settings: Settings, model: Model, keys: KeyCache,
                  feed: FeedFollower | None = None, runtime: Runtime | None = None) -> None:
         runtime = runtime or Runtime()
         super().__init__(
-            build_schema(settings, model, runtime.documents), graphql_ide="graphiql",
+            build_schema(settings, model), graphql_ide="graphiql",
             allow_queries_via_get=True, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             # Browsers apply no CORS to WebSockets: the handshake's Origin is checked instead.
             allowed_origins=settings.cors_origins,
@@ -187,12 +222,10 @@ class GraphQLApp(GraphQL[Context, None]):
             ident = await self._document_id(request, data)
             if ident is not None:
                 data.query = await self.documents.by_id(ident, context.gateway)
-                context.document_checked = True
                 return data
         if data.query is not None:
             await self.documents.check_text(data.query, context.principal, context.graphiql,
                                             context.gateway)
-            context.document_checked = True
         return data
 
     async def _document_id(self, request: AsyncHTTPRequestAdapter,

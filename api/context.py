@@ -37,10 +37,8 @@ class Context:
     # (anonymous callers are limited by it).
     rate: Any = None
     address: str | None = None
-    # Trusted documents: the request comes from the API's own GraphiQL page; its document was
-    # already checked by the HTTP view.
+    # Trusted documents: the request comes from the API's own GraphiQL page.
     graphiql: bool = False
-    document_checked: bool = False
     # What ran, for the metrics, the trace and the access log (see api/app.py).
     operation_name: str | None = None
     operation_type: str | None = None

@@ -15,7 +15,6 @@ from stakegraph.api.mutations import build_mutation
 from stakegraph.api.object_types import ObjectTypes
 from stakegraph.api.query import build_query
 from stakegraph.api.subscriptions import Subscription
-from stakegraph.api.trusted import TrustedDocuments, TrustedDocumentsGuard
 from stakegraph.loaders.tables import tables
 from stakegraph.schema.combined import Model
 from strawberry.extensions import (
@@ -43,11 +42,9 @@ class StakegraphSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings, model: Model | None = None,
-                 documents: TrustedDocuments | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings, model: Model | None = None) -> strawberry.Schema:
     """Returns the schema of ``model`` (default: the shipped model) with the limits of
-    ``settings``; with ``documents`` enforcing trusted documents, operations that did not come
-    through the HTTP view's check (subscriptions) are checked too."""
+    ``settings``."""
     model = model or Model.shipped()
     filters = build_filters(model)
     types = ObjectTypes(model, filters)
@@ -64,11 +61,7 @@ def build_schema(settings: Settings, model: Model | None = None,
     ]
     if not settings.api_introspection:
         rules.extend(DisableIntrospection().validation_rules)
-    extensions: list[Callable[[], SchemaExtension]] = []
-    if documents is not None and documents.enforced:
-        guarded = documents
-        extensions.append(lambda: TrustedDocumentsGuard(guarded))
-    extensions += [
+    extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
         lambda: MaxTokensLimiter(max_token_count=limits.api_max_tokens),

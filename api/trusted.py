@@ -8,11 +8,12 @@ every worker and host shares them. A client may send ``documentId`` (or Apollo's
 ``extensions.persistedQuery.sha256Hash``) instead of the text, in any mode.
 
 With ``STAKEGRAPH_API_TRUSTED_DOCUMENTS=true`` only registered documents run; any other text is
-refused with ``UNTRUSTED_DOCUMENT`` before it is parsed. ``STAKEGRAPH_API_TRUSTED_EXEMPT`` may
-exempt admins (``admin``) and requests of the API's own GraphiQL page (``graphiql``: a
-same-origin browser request from ``/graphql``, as the browser marks it with ``Sec-Fetch-Site``
-and ``Referer``; a client outside a browser can forge those headers, so this is for development
-and staging servers).
+refused with ``UNTRUSTED_DOCUMENT`` before it is parsed (by the HTTP view, and for operations
+over WebSocket by `stakegraph.api.app.TrustedWebSocketHandler`).
+``STAKEGRAPH_API_TRUSTED_EXEMPT`` may exempt admins (``admin``) and requests of the API's own
+GraphiQL page (``graphiql``: a same-origin browser request from ``/graphql``, as the browser
+marks it with ``Sec-Fetch-Site`` and ``Referer``; a client outside a browser can forge those
+headers, so this is for development and staging servers).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,6 @@ from stakegraph.schema.errors import NotFoundError, SetupError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
 from strawberry import Info
-from strawberry.extensions import SchemaExtension
 
 from stakegraph.settings import Settings
 
@@ -188,22 +188,6 @@ class TrustedDocuments:
             raise ApiError(ErrorCode.UNTRUSTED_DOCUMENT, f"no trusted document {ident}",
                            documentId=ident)
         return document
-
-
-class TrustedDocumentsGuard(SchemaExtension):
-    """Applies the mode to operations that did not come through the HTTP view's check
-    (subscriptions over WebSocket), before their document is parsed."""
-
-    def __init__(self, documents: TrustedDocuments) -> None:
-        self.documents = documents
-
-    async def on_parse(self) -> AsyncIterator[None]:
-        context = self.execution_context.context
-        if not getattr(context, "document_checked", False):
-            await self.documents.check_text(
-                self.execution_context.query or "", context.principal,
-                bool(getattr(context, "graphiql", False)), context.gateway)
-        yield
 
 
 # --- registration: GraphQL fields (admin) and the CLI's synchronous functions ---------------
