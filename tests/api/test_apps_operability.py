@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -227,9 +227,9 @@ def test_a_request_is_a_span_with_a_child_span_per_neo4j_query(
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    bodies: list[bytes] = []
+    bodies: ClassVar[list[bytes]] = []  # what every request posted, in order
 
-    def do_POST(self) -> None:  # noqa: N802  (http.server's name)
+    def do_POST(self) -> None:
         size = int(self.headers.get("Content-Length", "0"))
         _Receiver.bodies.append(self.rfile.read(size))
         self.send_response(200)
