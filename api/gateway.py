@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record
 from neo4j.exceptions import (
+    ClientError,
     ConstraintError,
     DriverError,
     ServiceUnavailable,
@@ -50,7 +51,12 @@ def is_unavailable(exc: BaseException) -> bool:
     """Returns True when ``exc`` means the database could not be reached."""
     if isinstance(exc, _UNAVAILABLE):
         return True
-    return isinstance(exc, DriverError) and "acquisition" in str(exc).lower()
+    # The driver reports a pool that stayed full past the acquisition timeout as a DriverError
+    # or, from the pool itself, as a ClientError "failed to obtain a connection from the pool":
+    # both mean the database cannot take the request now, not that the request is wrong.
+    text = str(exc).lower()
+    return isinstance(exc, DriverError | ClientError) and (
+        "acquisition" in text or "obtain a connection from the pool" in text)
 
 
 # A write's whole budget, retries included. A Neo4j that is shutting down can leave a

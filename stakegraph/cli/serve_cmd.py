@@ -26,7 +26,7 @@ def serve(
         False, "--allow-anonymous-read", help="Let callers without a key read (not write)."
     ),
 ) -> None:
-    """Serve the GraphQL API (POST/GET /graphql, GraphiQL in a browser, /health)."""
+    """Serve the GraphQL API (POST/GET /graphql, GraphiQL in a browser, /health, /metrics)."""
     import uvicorn
 
     # Workers are separate processes that read their settings from the environment.
