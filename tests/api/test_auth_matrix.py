@@ -55,6 +55,8 @@ def _activity(g: Graph, me: str, tag: str) -> dict[str, Any]:
 
 
 # field -> (the least role that may call it, a sample call)
+MATRIX_DOCUMENT = "query AuthMatrix { __typename }"
+MATRIX_DOCUMENT_ID = "sha256:30fd22ec76bbc94ce4d49340e08a8a08987ba13d183d46f968976baaf1e06749"
 EXPECTED: dict[tuple[str, str], tuple[str, Sample]] = {
     ("Query", "questions"): ("reader", lambda g, me: _q("{ questions { name } }")),
     # The typed library questions (stakegraph.api.questions) and the analytics questions.
@@ -105,6 +107,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, Sample]] = {
     ("Query", "question"): ("reader", lambda g, me: _q(
         "query($p: JSON) { question(name: \"quadrants\", params: $p) { columns } }",
         p={"project": g.id("p1"), "at": "2025-03-01"})),
+    ("Query", "trustedDocuments"): ("admin", lambda g, me: _q("{ trustedDocuments { id } }")),
     ("Query", "auditEvents"): ("admin", lambda g, me: _q(
         "query($s: ID) { auditEvents(subject: $s, first: 1) { totalCount } }", s=g.id("ann"))),
     ("Query", "stakeholder"): ("reader", lambda g, me: _q(
@@ -138,6 +141,12 @@ EXPECTED: dict[tuple[str, str], tuple[str, Sample]] = {
         "mutation($id: ID!) { exportPerson(id: $id) }", id=g.id("nobody"))),
     ("Mutation", "erasePerson"): ("admin", lambda g, me: _q(
         "mutation($id: ID!) { erasePerson(id: $id) { id } }", id=g.id("nobody"))),
+    # Registered, then removed again (the fields run in name order): nothing is left behind.
+    ("Mutation", "registerTrustedDocument"): ("admin", lambda g, me: _q(
+        "mutation($d: String!) { registerTrustedDocument(document: $d) { id } }",
+        d=MATRIX_DOCUMENT)),
+    ("Mutation", "removeTrustedDocument"): ("admin", lambda g, me: _q(
+        "mutation($i: ID!) { removeTrustedDocument(id: $i) }", i=MATRIX_DOCUMENT_ID)),
     ("Mutation", "createStakeholder"): ("editor", lambda g, me: _q(
         "mutation($i: StakeholderInput!) { createStakeholder(input: $i) { id } }",
         i={"id": g.id(f"s-{me}"), "name": "New", "kind": "PERSON"})),
