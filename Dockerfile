@@ -7,7 +7,10 @@ COPY schema ./schema
 COPY loaders ./loaders
 COPY queries ./queries
 COPY api ./api
-RUN pip install --no-cache-dir . && useradd --create-home stakegraph
+# GraphiQL's browser files (pinned, sha512-checked) from the npm registry, so the image serves
+# GraphiQL without internet access; then the package, which includes them.
+RUN python api/graphiql_assets.py api/graphiql \
+    && pip install --no-cache-dir . && useradd --create-home stakegraph
 USER stakegraph
 EXPOSE 8000
 CMD ["stakegraph", "serve", "--host", "0.0.0.0", "--port", "8000"]

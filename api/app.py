@@ -25,11 +25,15 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from neo4j import AsyncDriver, RoutingControl
 from stakegraph.api import logs, metrics, tracing
+from stakegraph.api.analysis_jobs import JobLauncher, fail_interrupted
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
+from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
+from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import client_error, format_error
 from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, coded_refusal, http_message, refusal
 from stakegraph.api.rate_limits import RateLimiter
 from stakegraph.api.reports import report_endpoint
@@ -44,7 +48,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import UNSET
@@ -117,7 +121,8 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TrustedWebSocketHandler
 
     def __init__(self, settings: Settings, model: Model, keys: KeyCache,
-                 feed: FeedFollower | None = None, runtime: Runtime | None = None) -> None:
+                 feed: FeedFollower | None = None, runtime: Runtime | None = None,
+                 jobs: JobLauncher | None = None) -> None:
         runtime = runtime or Runtime()
         super().__init__(
             build_schema(settings, model), graphql_ide="graphiql",
@@ -131,6 +136,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.feed = feed
         self.rate = runtime.rate
         self.documents = runtime.documents
+        self.jobs = jobs or JobLauncher(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serves a request; HTTP-level refusals come back as coded JSON errors, not text."""
@@ -195,7 +201,7 @@ class GraphQLApp(GraphQL[Context, None]):
         address = request.client.host if request.client else None
         context = Context(gateway=gateway, principal=principal, settings=self.settings,
                           model=self.model, feed=self.feed, rate=self.rate, address=address,
-                          graphiql=from_graphiql(request.headers))
+                          graphiql=from_graphiql(request.headers), jobs=self.jobs)
         request.state.request_id = context.request_id
         request.state.context = context
         logs.REQUEST_ID.set(context.request_id)
@@ -272,6 +278,10 @@ class GraphQLApp(GraphQL[Context, None]):
                 400, "the request body is not valid JSON, or holds text that is not valid "
                 f"Unicode ({exc})") from exc
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Returns the GraphiQL page, whose files the API serves itself (no CDN)."""
+        return graphiql_response()
+
     def encode_json(self, data: object) -> bytes:
         """Returns the response body: orjson writes a 100-stakeholder page several times faster
         than the standard library (NaN and infinities, which JSON lacks, become null)."""
@@ -340,6 +350,9 @@ class GraphQLEndpoint:
         self.feed = FeedFollower(driver, self.settings.neo4j_database,
                                  self.settings.api_feed_poll_s,
                                  timedelta(days=self.settings.api_feed_retention_days))
+        # Jobs whose process died with an earlier run of this API are failed, never left
+        # running.
+        await fail_interrupted(driver, self.settings.neo4j_database)
         self.app = GraphQLApp(self.settings, model, self.keys, self.feed, self.runtime)
         log.info("serving the model %s", model.key)
 
@@ -467,6 +480,8 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
         Route("/reports/{project}", report_endpoint(
             settings, graphql.keys, lambda: graphql.app.model if graphql.app else None),
             methods=["GET"]),
+        Mount(ASSETS_PATH, GraphiQLFiles()),
+        Route(BROWSER_FILES_PATH + "/{name}", neo4j_browser_file, methods=["GET"]),
     ]
     if settings.api_metrics:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))

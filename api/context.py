@@ -32,6 +32,8 @@ class Context:
     # The worker's change feed follower (subscriptions), and what a WebSocket client sent in
     # its connection_init (its credential: browsers cannot set headers on a WebSocket).
     feed: Any = None
+    # The worker's launcher of analysis jobs' processes (`stakegraph.api.analysis_jobs`).
+    jobs: Any = None
     connection_params: dict[str, Any] | None = None
     # The worker's rate limiter (subscriptions check it as they start) and the caller's address
     # (anonymous callers are limited by it).

@@ -10,6 +10,7 @@ from typing import Any
 
 import strawberry
 from stakegraph.api import writes
+from stakegraph.api.analysis_jobs import AnalysisJobMutation
 from stakegraph.api.auth import Role
 from stakegraph.api.context import Context, require
 from stakegraph.api.enums import TieType
@@ -460,8 +461,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
               [param("type", TieType), param("source_id", strawberry.ID),
                param("target_id", strawberry.ID)], bool,
               "Removes a tie (NOT_FOUND if there is none).")
-    return strawberry.type(type("Mutation", (PrivacyMutation, TrustedDocumentMutation),
-                                build.fields))
+    return strawberry.type(type("Mutation", (PrivacyMutation, TrustedDocumentMutation,
+                                             AnalysisJobMutation), build.fields))
 
 
 def _record_activity_input(inputs: MutationInputs) -> type:

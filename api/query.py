@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
+from stakegraph.api.analysis_jobs import AnalysisJobQuery
 from stakegraph.api.auth import Role
 from stakegraph.api.context import require
 from stakegraph.api.filters import Filters, FilterSet
@@ -149,8 +150,8 @@ def build_query(types: ObjectTypes, filters: Filters) -> type:
             param("first", optional(int), None), param("after", optional(str), None)],
             connection_of(types["Concept"])),
         description="Vocabulary terms, in their scheme's order.")
-    return strawberry.type(
-        type("Query", (LibraryQuery, PrivacyQuery, TrustedDocumentQuery), fields))
+    return strawberry.type(type(
+        "Query", (LibraryQuery, PrivacyQuery, TrustedDocumentQuery, AnalysisJobQuery), fields))
 
 
 def _type_of(label: Label) -> str:

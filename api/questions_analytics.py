@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -26,11 +27,14 @@ from stakegraph.schema.model import Label
 from strawberry import Info
 
 # Above this many stakeholders a request would hold a worker for seconds (exact betweenness is
-# O(n·m)); `stakegraph analyse` is the tool for networks that large.
+# O(n·m)); analysis jobs (`startAnalysis`) and `stakegraph analyse` take networks that large.
 MAX_STAKEHOLDERS = 5_000
+# The whole-network summary is linear in the ties (paths sampled above 5,000): a larger cap.
+MAX_SUMMARY_STAKEHOLDERS = 100_000
 MAX_KEY_PLAYERS = 50
 MAX_HOPS = 5
 PROJECTION = "analytics_project_projection"
+SCOPE_SIZE = "analytics_scope_size"
 
 
 
@@ -102,6 +106,32 @@ class KeyPlayers:
     players: list[KeyPlayer]
 
 
+@strawberry.type(description="A project's tie network as a whole, as `stakegraph analyse "
+                 "summary` gives it (definitions in queries/analytics/README.md).")
+class NetworkSummary:
+    project: strawberry.ID
+    at: date | None = strawberry.field(description="Ties dated on or before this day (undated "
+                                       "ties always count); null: every tie.")
+    stakeholders: int
+    arcs: int = strawberry.field(description="Arcs of the directed network (parallel ties "
+                                 "merged; an undirected tie is two arcs).")
+    pairs: int = strawberry.field(description="Tied pairs, direction ignored.")
+    density: float = strawberry.field(description="arcs / (n(n-1)).")
+    reciprocity: float = strawberry.field(description="Share of arcs whose reverse is an arc.")
+    transitivity: float = strawberry.field(description="3 x triangles / connected triples.")
+    components: int = strawberry.field(description="Weakly connected components.")
+    largest_component: int
+    largest_share: float = strawberry.field(description="largestComponent / stakeholders.")
+    diameter: int = strawberry.field(description="Longest shortest path in hops, direction "
+                                     "ignored, in the largest component (sampled: a lower "
+                                     "bound).")
+    average_path_length: float
+    paths_exact: bool = strawberry.field(description="False when diameter and average path "
+                                         "length come from sampled sources (above 5,000).")
+    path_sources: int
+    degree_centralisation: float = strawberry.field(description="Freeman's, on tied pairs.")
+
+
 # ---- computation (worker thread; igraph is imported there, on first use) ---------------------
 
 
@@ -160,6 +190,14 @@ def compute_key_players(rows: Sequence[RecordData], k: int, hops: int) -> Comput
     return Computed(net.n, net.m, players, picked.reached)
 
 
+def compute_summary(rows: Sequence[RecordData]) -> dict[str, Any]:
+    """Returns the whole-network measures of the projection rows (`stakegraph analyse
+    summary`)."""
+    from stakegraph.queries.analytics.summary import summarise
+
+    return summarise(_network(rows, weighted=False))
+
+
 def rank(rows: list[RecordData], measure: InfluenceMeasure) -> list[RecordData]:
     """Returns the rows best first by ``measure``: highest first, except constraint, where the
     lowest (the broker) comes first; missing values last; ties by id (as `stakegraph analyse`
@@ -173,27 +211,35 @@ def rank(rows: list[RecordData], measure: InfluenceMeasure) -> list[RecordData]:
 
 
 async def read_network(
-    context: Context, project: str, tie_types: list[TieType] | None
+    context: Context, project: str, tie_types: list[TieType] | None,
+    at: date | None = None, limit: int = MAX_STAKEHOLDERS,
 ) -> list[RecordData]:
-    """Returns the project's projection rows (one round trip; a second only when there are none,
-    to tell a missing project from an empty one); NOT_FOUND or VALIDATION when it is missing or
-    too large."""
+    """Returns the project's projection rows; NOT_FOUND when the project is missing, VALIDATION
+    when its network is larger than ``limit`` (counted first, so a large one costs a count, not
+    a read of the whole network)."""
+    size = get_query(SCOPE_SIZE)
+    counted = await context.gateway.read(
+        size.text, bind(size, {"project": project}), maps_only=True)
+    stakeholders = counted[0]["stakeholders"] if counted else 0
+    if stakeholders > limit:
+        raise ApiError(
+            ErrorCode.VALIDATION,
+            f"project {project!r} has {stakeholders} stakeholders in its network; the API "
+            f"analyses at most {limit} within a request: start an analysis job "
+            "(startAnalysis) or run `stakegraph analyse`",
+            field="project",
+            stakeholders=stakeholders,
+            limit=limit,
+        )
     query = get_query(PROJECTION)
     raw: dict[str, object] = {"project": project}
     if tie_types:
         raw["tie_types"] = list(dict.fromkeys(t.value for t in tie_types))
+    if at is not None:
+        raw["until"] = at
     rows = await context.gateway.read(query.text, bind(query, raw), maps_only=True)
     if not rows and await context.loaders.node(Label.PROJECT).load(project) is None:
         raise not_found("project", project)
-    if len(rows) > MAX_STAKEHOLDERS:
-        raise ApiError(
-            ErrorCode.VALIDATION,
-            f"project {project!r} has {len(rows)} stakeholders in its network; the API analyses "
-            f"at most {MAX_STAKEHOLDERS} (run `stakegraph analyse` for larger networks)",
-            field="project",
-            stakeholders=len(rows),
-            limit=MAX_STAKEHOLDERS,
-        )
     return rows
 
 
@@ -272,3 +318,23 @@ class AnalyticsQuery:
             share=computed.reached / outside,
             players=[KeyPlayer(**p) for p in computed.rows],
         )
+
+    @strawberry.field(
+        description="A project's tie network as a whole (as `stakegraph analyse summary`): "
+        "size, density, reciprocity, transitivity, components, diameter and average path "
+        "length, degree centralisation; `at` reads it as of a day (ties dated on or before), so "
+        "two aliased calls show how it changed. At most "
+        f"{MAX_SUMMARY_STAKEHOLDERS} stakeholders."
+    )
+    async def network_summary(
+        self,
+        info: Info,
+        project: strawberry.ID,
+        at: date | None = None,
+        tie_types: list[TieType] | None = None,
+    ) -> NetworkSummary:
+        context = require(info, Role.READER)
+        rows = await read_network(context, project, tie_types, at=at,
+                                  limit=MAX_SUMMARY_STAKEHOLDERS)
+        found = await asyncio.to_thread(compute_summary, rows)
+        return NetworkSummary(project=project, at=at, **found)

@@ -72,8 +72,8 @@ def build_schema(settings: Settings, model: Model | None = None) -> strawberry.S
     kinds = [types[name] for name in ("Person", "Group", "Organisation")]
     kwargs: dict[str, Any] = {"types": kinds, "extensions": extensions}
     if settings.api_fast_completion:
-        # Imported only when on: it depends on graphql-core internals, which the standard
-        # completion does not.
+        # Imported only when on: it uses graphql-core 3.3 internals, and turning it off must
+        # keep them out of the process entirely.
         from stakegraph.api.execution import FastExecutor
 
         kwargs["execution_context_class"] = FastExecutor

@@ -79,8 +79,12 @@ def guide_html(docs: list[QueryDoc]) -> str:
             "(<code>stakegraph query NAME</code>) and the GraphQL API run. Click the "
             "<code>:param</code> block to set example parameters, then click the query to put "
             "it in the editor.</p>"
-            "<p>For the colours and captions, drag <code>stakegraph.grass</code> onto the style "
-            "frame that <code>:style</code> opens.</p>"
+            "<p>The local Neo4j that <code>stakegraph up</code> starts applies the colours and "
+            "captions and opens this guide at every login. On another server, run "
+            "<code>:style URL</code> and <code>:play URL</code> with the addresses the stakegraph "
+            "API serves them at (<code>/neo4j-browser/stakegraph.grass</code> and "
+            "<code>/neo4j-browser/stakegraph-guide.html</code>), or drag "
+            "<code>stakegraph.grass</code> onto the frame that <code>:style</code> opens.</p>"
             f"<p>{len(docs)} queries: "
             + ", ".join(f"<code>{e(d.name)}</code>" for d in docs)
             + ".</p>",

@@ -173,12 +173,32 @@ class Query:
         """Returns the Cypher statement without the header comments."""
         return _split_header(self.text)[1]
 
+    @property
+    def headline(self) -> str:
+        """Returns what the query answers in a few words, for one-line listings: the purpose's
+        first sentence up to its first colon or semicolon, without parenthetical asides."""
+        return headline(self.purpose)
+
     def param(self, name: str) -> Param:
         """Returns the declared parameter called ``name``."""
         for p in self.params:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.S)
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def headline(purpose: str) -> str:
+    """Returns the headline of a purpose text (see ``Query.headline``)."""
+    found = _FIRST_SENTENCE.match(purpose.strip())
+    text = found.group(1) if found else purpose.strip()
+    while _ASIDE.search(text):  # innermost first, so nested asides go too
+        text = _ASIDE.sub("", text)
+    text = re.split(r":\s|;\s", text, maxsplit=1)[0]
+    return " ".join(text.split()).rstrip(".")
 
 
 def _split_header(text: str) -> tuple[list[str], str]:

@@ -68,6 +68,16 @@ def schema_items() -> list[SchemaItem]:
     ]
     for name, target in extra:
         items.append(SchemaItem(name, "range index", f"CREATE INDEX {name} IF NOT EXISTS {target}"))
+    # One queued or running analysis per scope: two API workers starting the same one race, and
+    # the constraint lets exactly one of them win.
+    items.append(
+        SchemaItem(
+            "analysis_job_active_scope_unique",
+            "uniqueness",
+            "CREATE CONSTRAINT analysis_job_active_scope_unique IF NOT EXISTS "
+            f"FOR (n:{Label.ANALYSIS_JOB}) REQUIRE n.active_scope IS UNIQUE",
+        )
+    )
     labels = "|".join(FULLTEXT_LABELS)
     items.append(
         SchemaItem(

@@ -30,6 +30,8 @@ class Label(StrEnum):
     CONCEPT = "Concept"
     AUDIT = "AuditEvent"
     ANALYTICS_RUN = "AnalyticsRun"
+    # An analysis started through the API, run in its own process (see queries/analytics/jobs.py).
+    ANALYSIS_JOB = "AnalysisJob"
     # The declared extensions of the model, one node per version (see schema/extensions.py),
     # and one node per declared property of the version in force, for Cypher to read.
     MODEL_EXTENSION = "ModelExtension"
@@ -306,6 +308,33 @@ NODES: tuple[NodeSpec, ...] = (
             Prop("nodes", PropType.INTEGER, doc="Stakeholders in the projection."),
             Prop("edges", PropType.INTEGER, doc="Arcs in the projection."),
             Prop("complete", PropType.BOOLEAN, doc="False until every score is written."),
+        ),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.ANALYSIS_JOB,
+        "An analysis started through the API and run in a process of its own: its state and "
+        "progress while it runs, then the AnalyticsRun it wrote or why it failed.",
+        (
+            Prop("id", required=True, doc="'job-' and a random hex string."),
+            Prop("scope", required=True, doc="The project analysed ('graph': all of it)."),
+            Prop("active_scope", doc="The scope while queued or running (unique: one job per "
+                 "scope at a time); removed when it ends."),
+            Prop("metric", required=True, doc="pagerank, betweenness, degree, ..."),
+            Prop("params_json", required=True, doc="The request: tie types, weighting, engine "
+                 "and the metric's parameters."),
+            Prop("state", required=True, doc="queued, running, succeeded or failed."),
+            Prop("phase", doc="What it is doing: waiting, computing, writing scores, done."),
+            Prop("progress", PropType.FLOAT, doc="From 0 to 1."),
+            Prop("requested_by", doc="The API key or token subject that started it."),
+            Prop("requested_at", required=True, doc="UTC timestamp, ISO 8601."),
+            Prop("started_at", doc="When its process took it (UTC, ISO 8601)."),
+            Prop("finished_at", doc="When it succeeded or failed (UTC, ISO 8601)."),
+            Prop("heartbeat_at", doc="Its process's last sign of life (UTC, ISO 8601)."),
+            Prop("host", doc="The machine its process runs on."),
+            Prop("pid", PropType.INTEGER, doc="Its process id on that machine."),
+            Prop("run_id", doc="The AnalyticsRun it wrote."),
+            Prop("error", doc="Why it failed."),
         ),
         name_indexed=False,
     ),

@@ -223,6 +223,11 @@ class Settings(BaseSettings):
             return self.otel_endpoint.rstrip("/") + "/v1/traces"
         return None
 
+    api_max_jobs: int = Field(
+        default=2, alias="STAKEGRAPH_API_MAX_JOBS", ge=1, le=64,
+        description="analysis jobs in flight at once (each is a process of its own)",
+    )
+
     @property
     def uses_local_neo4j(self) -> bool:
         """Returns True when no NEO4J_URI is set, so the launcher's instance is the target."""
@@ -232,6 +237,17 @@ class Settings(BaseSettings):
     def local_home(self) -> Path:
         """Returns the Neo4j home directory (data, logs, plugins) of the local instance."""
         return self.home / "neo4j"
+
+
+    def as_environment(self) -> dict[str, str]:
+        """Returns these settings as environment variables (by name), for a child process to
+        read the same ones."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump(by_alias=True).items():
+            if value is None:
+                continue
+            env[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        return env
 
 
 @lru_cache(maxsize=1)

@@ -2,12 +2,14 @@
 
 The session fixture starts the local Neo4j (or reuses a running one) under the repository's
 ``.stakegraph-test`` home on ports 17687/17474, so it never touches a user's `stakegraph up`
-instance. Set NEO4J_URI/NEO4J_PASSWORD to run the suite against another server instead. If Neo4j
-cannot be started the run fails loudly; nothing is skipped.
+instance, and stops it after the session if it started it (one it found running is left alone).
+Set NEO4J_URI/NEO4J_PASSWORD to run the suite against another server instead. If Neo4j cannot be
+started the run fails loudly; nothing is skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import uuid
@@ -16,8 +18,16 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from playwright.sync_api import Browser, sync_playwright
+from rich.console import Console
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's Chromium, which `make test` installs (tools/ensure-chromium.sh); Playwright drives it.
+CHROMIUM = os.environ.get("STAKEGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 os.environ.setdefault("STAKEGRAPH_HOME", str(REPO / ".stakegraph-test"))
 os.environ.setdefault("STAKEGRAPH_BOLT_PORT", "17687")
@@ -26,8 +36,9 @@ os.environ.setdefault("STAKEGRAPH_HTTP_PORT", "17474")
 from stakegraph.schema.apply import apply_schema  # noqa: E402
 from stakegraph.schema.combined import Model  # noqa: E402
 from stakegraph.schema.graphdb import GraphDB  # noqa: E402
-from stakegraph.schema.model import NODES  # noqa: E402
+from stakegraph.schema.model import NODES, Label  # noqa: E402
 
+from stakegraph.cli.build_progress import maven_progress  # noqa: E402
 from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
 from stakegraph.localdb import instance  # noqa: E402
 from stakegraph.settings import Settings, get_settings  # noqa: E402
@@ -40,11 +51,21 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def neo4j_server(settings: Settings) -> Settings:
-    """Starts (or reuses) the real Neo4j; raises, failing the run, if it cannot."""
-    if settings.uses_local_neo4j:
-        instance.start(settings)
-    return settings
+def neo4j_server(settings: Settings, pytestconfig: pytest.Config) -> Iterator[Settings]:
+    """Starts (or reuses) the real Neo4j; raises, failing the run, if it cannot. The one it
+    started is stopped after the session, so `make test` leaves nothing running."""
+    if not settings.uses_local_neo4j:
+        yield settings
+        return
+    found = instance.status(settings).pid is not None  # running, or being started by another
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+    shown = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+    # The first build fetches ~180 MB from Maven Central: show it, not a silent minute.
+    with shown, maven_progress(Console()) as on_progress:
+        instance.start(settings, on_progress)
+    yield settings
+    if not found:
+        instance.stop(settings)
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +160,12 @@ def scratch(driver: Driver, database: str) -> Iterator[str]:
             prefix=prefix,
             database_=database,
         )
+    # Analysis jobs are named by a random id; their scope is the project's.
+    driver.execute_query(
+        f"MATCH (j:{Label.ANALYSIS_JOB}) WHERE j.scope STARTS WITH $prefix DELETE j",
+        prefix=prefix,
+        database_=database,
+    )
 
 
 DEMO_DIR = REPO / "loaders" / "demo"
@@ -167,3 +194,13 @@ def demo_graph(db: GraphDB) -> Iterator[GraphDB]:
         with (DEMO_DIR / name).open(encoding="utf-8", newline="") as handle:
             ids = [row["id"] for row in csv.DictReader(handle)]
         db.write(f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n", ids=ids)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the browser tests (network view, GraphiQL, Neo4j Browser), shared
+    by the session: Playwright's sync API allows one running instance per thread."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

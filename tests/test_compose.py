@@ -27,6 +27,17 @@ def test_neo4j_service_has_plugins_volume_ports_and_healthcheck() -> None:
     assert "neo4j-data" in _compose()["volumes"]
 
 
+def test_neo4j_browser_fetches_style_and_guide_from_the_api_on_connect() -> None:
+    env = _compose()["services"]["neo4j"]["environment"]
+    commands = [c.strip() for c in env["NEO4J_browser_post__connect__cmd"].split(";")]
+    assert commands == [
+        "style http://localhost:8000/neo4j-browser/stakegraph.grass",
+        "play http://localhost:8000/neo4j-browser/stakegraph-guide.html",
+    ]
+    assert "localhost" in env["NEO4J_browser_remote__content__hostname__whitelist"].split(",")
+    assert "8000:8000" in _compose()["services"]["api"]["ports"]
+
+
 def test_api_waits_for_a_healthy_neo4j_and_is_built_here() -> None:
     api = _compose()["services"]["api"]
     assert api["build"] == "."
@@ -41,3 +52,5 @@ def test_dockerfile_copies_every_package_folder() -> None:
     text = (REPO / "Dockerfile").read_text()
     for folder in ("stakegraph", "schema", "loaders", "queries", "api"):
         assert f"COPY {folder} ./{folder}" in text
+    # GraphiQL's files are fetched (and checked) before the install, so the wheel holds them.
+    assert text.index("api/graphiql_assets.py api/graphiql") < text.index("pip install")

@@ -48,8 +48,10 @@ def test_wheel_installs_under_one_namespace(tmp_path: Path) -> None:
         "top = sorted(p.name for p in site.iterdir() if not p.name.endswith(('.dist-info', '.pth'))"
         " and not p.name.startswith(('_', 'pip', 'setuptools', 'pkg_resources', 'distutils')))\n"
         "launcher = pathlib.Path(importlib.util.find_spec('stakegraph.localdb').origin).parent\n"
+        "api = pathlib.Path(importlib.util.find_spec('stakegraph.api').origin).parent\n"
         "print(json.dumps({'top': top, 'eric': len(schemes()['eric'].terms),"
         " 'pom': (launcher / 'launcher' / 'pom.xml').exists(),"
+        " 'graphiql': sorted(p.name for p in (api / 'graphiql').iterdir()),"
         " 'schema_file': model.__file__}))\n"
     )
     out = subprocess.run(
@@ -61,4 +63,8 @@ def test_wheel_installs_under_one_namespace(tmp_path: Path) -> None:
     assert found["top"] == ["stakegraph"], found["top"]
     assert found["eric"] == 73
     assert found["pom"] is True
+    # GraphiQL's fetched files (make setup) ship in the wheel, licences beside them.
+    assert {"graphiql.min.js", "react.production.min.js", "LICENSE-graphiql"} <= set(
+        found["graphiql"]
+    ), found["graphiql"]
     assert "/site-packages/stakegraph/schema/" in found["schema_file"]

@@ -1,6 +1,7 @@
-"""Network analytics: project a scoped stakeholder network out of Neo4j into igraph, compute
-centralities, communities, key players, reach and brokerage there, and write scores back with
-their provenance. See README.md for every metric's definition and normalisation.
+"""Network analytics: project a scoped stakeholder network out of Neo4j into igraph (or into
+Graph Data Science in the server: ``gds``, chosen by ``engine``), compute centralities,
+communities, key players, reach, brokerage and the whole network's summary, and write scores back
+with their provenance. See README.md for every metric's definition and normalisation.
 
 The names below are loaded on first use, so importing the package (or its light ``metrics``
 module) does not load igraph and numpy.

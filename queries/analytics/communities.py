@@ -1,4 +1,4 @@
-"""Community detection (Leiden, modularity) on the undirected projection; a pure function."""
+"""Community detection (Leiden or Louvain, modularity) on the undirected projection."""
 
 from __future__ import annotations
 
@@ -27,25 +27,41 @@ def undirected(net: Network) -> ig.Graph:
     return g
 
 
+ALGORITHMS = ("leiden", "louvain")
+
+
 def communities(
-    net: Network, seed: int = 0, resolution: float = 1.0
+    net: Network, seed: int = 0, resolution: float = 1.0, algorithm: str = "leiden"
 ) -> Communities:
-    """Returns Leiden communities maximising modularity (iterated until stable) with a seeded
-    random number generator, numbered by size (largest first, ties by lowest vertex)."""
+    """Returns communities maximising modularity with a seeded random number generator:
+    Leiden (iterated until stable) or Louvain (igraph's multilevel), numbered by size (largest
+    first, ties by lowest vertex)."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown community algorithm {algorithm!r}")
     g = undirected(net)
     weights = g.es["weight"] if g.ecount() else None
     rng = random.Random(seed)
     ig.set_random_number_generator(rng)
     try:
-        part = g.community_leiden(
-            objective_function="modularity",
-            weights=weights,
-            resolution=resolution,
-            n_iterations=-1,
-        )
+        if algorithm == "leiden":
+            part = g.community_leiden(
+                objective_function="modularity",
+                weights=weights,
+                resolution=resolution,
+                n_iterations=-1,
+            )
+        else:
+            part = g.community_multilevel(weights=weights, resolution=resolution)
     finally:
         ig.set_random_number_generator(random)
-    raw = list(part.membership)
+    membership = renumber_by_size(list(part.membership))
+    q = g.modularity(membership, weights=weights, resolution=resolution) if g.ecount() else 0.0
+    return Communities(membership, float(q))
+
+
+def renumber_by_size(raw: list[int]) -> list[int]:
+    """Returns the partition ``raw`` with communities renumbered by size (0 = the largest; equal
+    sizes by their lowest vertex), so both engines number alike."""
     first: dict[int, int] = {}
     size: dict[int, int] = {}
     for i, c in enumerate(raw):
@@ -53,6 +69,4 @@ def communities(
         size[c] = size.get(c, 0) + 1
     order = sorted(size, key=lambda c: (-size[c], first[c]))
     renumber = {c: k for k, c in enumerate(order)}
-    membership = [renumber[c] for c in raw]
-    q = g.modularity(membership, weights=weights, resolution=resolution) if g.ecount() else 0.0
-    return Communities(membership, float(q))
+    return [renumber[c] for c in raw]

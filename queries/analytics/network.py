@@ -25,6 +25,8 @@ class Network:
     names: list[str]
     graph: ig.Graph
     weighted: bool
+    # Set when the arcs stayed in the server (GDS): the graph then holds the vertices only.
+    arc_count: int | None = None
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -35,7 +37,7 @@ class Network:
     @property
     def m(self) -> int:
         """Returns the number of arcs."""
-        return int(self.graph.ecount())
+        return int(self.graph.ecount()) if self.arc_count is None else self.arc_count
 
     def index(self, stakeholder_id: str) -> int:
         """Returns the vertex index of a stakeholder id; KeyError if it is not in the network."""
@@ -52,6 +54,14 @@ class Network:
         or None when unweighted (every arc has length 1)."""
         w = self.weights()
         return None if w is None else [1.0 / x for x in w]
+
+
+def vertices_only(
+    ids: Sequence[str], names: Sequence[str], arcs: int, weighted: bool
+) -> Network:
+    """Returns a network known by its vertices and arc count only: what a computation in the
+    server (GDS) hands back, whose arcs never left Neo4j."""
+    return Network(list(ids), list(names), ig.Graph(len(ids), directed=True), weighted, arcs)
 
 
 def build_network(

@@ -61,13 +61,15 @@ def project_network(
     tie_types: Sequence[Rel] = TIE_TYPES,
     weighted: bool = True,
     mode: Mode = Mode.TIES,
+    until: date | None = None,
 ) -> Network:
     """Returns the scope's network, read with one streamed query (see the README for how ties
-    combine). A missing tie weight counts as 1."""
+    combine). A missing tie weight counts as 1. With ``until``, only ties dated on or before
+    that day (and undated ties) are kept (the tie network only)."""
     if mode is not Mode.TIES and scope.project is None:
         raise AnalyticsError(f"the {mode.value} network needs --project")
     if scope.project is not None:
-        _require_project(db, scope.project)
+        require_project(db, scope.project)
         name = {
             Mode.TIES: "analytics_project_projection",
             Mode.COPARTICIPATION: "analytics_coparticipation",
@@ -77,6 +79,10 @@ def project_network(
     else:
         name, params = "analytics_projection", {"prefix": scope.prefix}
     params["tie_types"] = [t.value for t in tie_types]
+    if mode is Mode.TIES:
+        params["until"] = until
+    elif until is not None:
+        raise AnalyticsError(f"the {mode.value} network has no tie dates")
     with db.session(default_access_mode="READ") as session:
         result = session.run(query_text(name), params)
         return network_from_rows(((r["id"], r["name"], r["ties"]) for r in result), weighted)
@@ -112,7 +118,8 @@ def network_from_rows(
     return build_network(ids, names, sources, targets, weights, both, weighted)
 
 
-def _require_project(db: GraphDB, project: str) -> None:
+def require_project(db: GraphDB, project: str) -> None:
+    """Raises a NOT_FOUND AnalyticsError when no project has this id (returns nothing)."""
     records = db.read(f"MATCH (p:{Label.PROJECT} {{id: $id}}) RETURN count(p) AS n",
                       {"id": project})
     if records[0]["n"] == 0:
@@ -135,6 +142,6 @@ def read_q3(db: GraphDB, project: str) -> list[str]:
     """Returns the ids of the project's Q3 stakeholders by their latest assessment, in id order.
 
     It reads the library's `quadrants` question, so the matrix and the analytics agree."""
-    _require_project(db, project)
+    require_project(db, project)
     records = db.read(query_text("quadrants"), {"project": project, "at": date.today()})
     return sorted(r["id"] for r in records if r["quadrant"] == "q3")

@@ -7,17 +7,19 @@ functions of ``centrality``, ``communities``, ``reach`` and ``brokerage``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from stakegraph.queries.analytics import brokerage as gf
 from stakegraph.queries.analytics import centrality as cen
-from stakegraph.queries.analytics.communities import communities
+from stakegraph.queries.analytics import gds
+from stakegraph.queries.analytics.communities import ALGORITHMS, communities
+from stakegraph.queries.analytics.engine import ENGINES, choose_engine
 from stakegraph.queries.analytics.errors import AnalyticsError
-from stakegraph.queries.analytics.gds import GDS_METRICS, gds_scores, require_gds
 from stakegraph.queries.analytics.metrics import METRICS
-from stakegraph.queries.analytics.network import Network
+from stakegraph.queries.analytics.network import Network, vertices_only
 from stakegraph.queries.analytics.projection import (
     Mode,
     Scope,
@@ -26,6 +28,7 @@ from stakegraph.queries.analytics.projection import (
     read_q3,
 )
 from stakegraph.queries.analytics.reach import key_players, reach, who_reaches
+from stakegraph.queries.analytics.summary import changes, summarise
 from stakegraph.queries.analytics.writeback import Run, new_run, write_scores
 from stakegraph.schema.errors import ErrorCode
 from stakegraph.schema.graphdb import GraphDB
@@ -52,9 +55,11 @@ class Request:
     hops: int = 2
     seeds: tuple[str, ...] = ()
     group_by: str = "organisation"
-    engine: str = "igraph"
+    engine: str = "auto"
     samples: int | None = None
     seed: int = 0
+    algorithm: str = "leiden"
+    dates: tuple[date, ...] = ()
 
     def ties(self) -> tuple[Rel, ...]:
         """Returns the tie types to project (brokerage defaults to the directed ones)."""
@@ -78,30 +83,41 @@ class Result:
 
 
 def analyse(db: GraphDB, req: Request) -> Result:
-    """Returns the metric computed on the request's projected network."""
+    """Returns the metric computed on the request's projected network, by the engine the
+    request names (``auto``: the faster one for the network's size; params say which and why)."""
     if req.metric not in METRICS:
         expected = ", ".join(METRICS)
         raise AnalyticsError(f"unknown metric {req.metric!r}; expected one of: {expected}")
-    if req.engine not in ("igraph", "gds"):
-        raise AnalyticsError(f"unknown engine {req.engine!r}; expected igraph or gds")
-    if req.engine == "gds":
-        if req.metric not in GDS_METRICS:
-            raise AnalyticsError(f"--engine gds runs {' and '.join(GDS_METRICS)} only")
-        require_gds(db)
-    net = project_network(db, req.scope, req.ties(), req.weighted, req.mode)
+    if req.engine not in ENGINES:
+        raise AnalyticsError(f"unknown engine {req.engine!r}; expected {', '.join(ENGINES)}")
+    if req.algorithm not in ALGORITHMS:
+        raise AnalyticsError(f"unknown community algorithm {req.algorithm!r}; expected "
+                             f"{' or '.join(ALGORITHMS)}")
+    if req.dates and (req.metric != "summary" or req.mode is not Mode.TIES):
+        raise AnalyticsError("dates (--at) apply to the summary of the tie network only")
+    engine, why = choose_engine(db, req.metric, req.engine, req.scope, req.weighted, req.mode)
     params: dict[str, Any] = {
         **req.scope.as_params(),
         "network": req.mode.value,
         "tie_types": [t.value for t in req.ties()],
         "weighted": req.weighted,
+        "engine": engine,
+        "engine_reason": why,
     }
-    if req.engine == "gds":
-        return _gds(db, req, net, params)
+    if engine == "gds":
+        return _gds(db, req, params)
+    if req.metric == "summary":
+        return _summary(db, req, params)
+    net = project_network(db, req.scope, req.ties(), req.weighted, req.mode)
     return _COMPUTE[req.metric](db, req, net, params)
 
 
-def write_result(db: GraphDB, req: Request, result: Result) -> Run:
-    """Returns the run record after storing the result's per-stakeholder scores with provenance."""
+def write_result(
+    db: GraphDB, req: Request, result: Result,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> Run:
+    """Returns the run record after storing the result's per-stakeholder scores with provenance
+    (``on_batch`` hears the stakeholders written so far and the total after each batch)."""
     if req.metric not in PER_VERTEX or not result.scores:
         raise AnalyticsError(f"{req.metric} gives no per-stakeholder score to --write")
     if req.mode is Mode.ACTIVITIES:
@@ -110,7 +126,7 @@ def write_result(db: GraphDB, req: Request, result: Result) -> Run:
         req.scope.key(), req.metric, result.method, result.params,
         result.network.n, result.network.m,
     )
-    write_scores(db, run, result.network.ids, result.scores)
+    write_scores(db, run, result.network.ids, result.scores, on_batch=on_batch)
     return run
 
 
@@ -181,10 +197,11 @@ def _constraint(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> R
 
 
 def _communities(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
-    part = communities(net, seed=req.seed)
-    p = {**p, "seed": req.seed, "resolution": 1.0}
+    part = communities(net, seed=req.seed, algorithm=req.algorithm)
+    p = {**p, "algorithm": req.algorithm, "seed": req.seed, "resolution": 1.0}
     cols: dict[str, list[Any]] = {"community": list(part.membership)}
-    res = _ranked("communities", "igraph Leiden (modularity) on the undirected projection", p,
+    name = "Leiden" if req.algorithm == "leiden" else "Louvain (multilevel)"
+    res = _ranked("communities", f"igraph {name} (modularity) on the undirected projection", p,
                   net, cols, "community", descending=False)
     res.summary = {
         "communities": len(set(part.membership)),
@@ -263,16 +280,118 @@ def _brokerage(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Re
     return res
 
 
-def _gds(db: GraphDB, req: Request, net: Network, p: dict[str, Any]) -> Result:
-    scores = gds_scores(db, req.metric, req.scope, req.ties(), req.weighted)
-    values = [scores.get(sid) for sid in net.ids]
-    if req.metric == "betweenness" and net.n > 2:
-        values = [None if v is None else v / ((net.n - 1) * (net.n - 2)) for v in values]
-    if req.metric == "pagerank":
-        total = sum(v for v in values if v is not None) or 1.0
-        values = [None if v is None else v / total for v in values]
-    return _ranked(req.metric, f"Neo4j GDS {req.metric}", {**p, "engine": "gds"}, net,
-                   {req.metric: values}, req.metric)
+def _summary(db: GraphDB, req: Request, p: dict[str, Any]) -> Result:
+    dates: tuple[date | None, ...] = req.dates or (None,)
+    found: list[dict[str, Any]] = []
+    net: Network | None = None
+    for when in dates:
+        net = project_network(db, req.scope, req.ties(), req.weighted, req.mode, until=when)
+        found.append(summarise(net, req.samples, req.seed))
+    assert net is not None
+    labels = [f"at {d.isoformat()}" if d else "value" for d in dates]
+    columns = dict(zip(labels, found, strict=True))
+    if len(found) == 2:
+        columns["change"] = changes(found[0], found[1])
+    rows = [
+        {"id": key, "name": key.replace("_", " "), **{c: v[key] for c, v in columns.items()}}
+        for key in found[0]
+    ]
+    p = {**p, "dates": [d.isoformat() for d in req.dates], "samples": req.samples,
+         "seed": req.seed}
+    how = "igraph whole-network summary" + (
+        f" at {', '.join(d.isoformat() for d in req.dates)} (ties dated on or before; undated "
+        "ties always count)" if req.dates else "")
+    res = Result("summary", how, p, list(columns), rows, net)
+    res.summary = {"at": {label: values for label, values in columns.items()}}
+    return res
+
+
+def _gds(db: GraphDB, req: Request, p: dict[str, Any]) -> Result:
+    version = gds.require_gds(db)
+    p = {**p, "gds": version}
+    pairs = req.metric == "communities"
+    with gds.projected(db, req.scope, req.ties(), req.weighted, pairs=pairs,
+                      mode=req.mode) as g:
+        return _GDS_COMPUTE[req.metric](db, req, g, p)
+
+
+def _gds_ranked(req: Request, method: str, p: dict[str, Any], g: gds.Projected,
+                scores: gds.Scores, key: str, descending: bool = True) -> Result:
+    # With pairs every arc is held twice (as an undirected edge); report the arcs.
+    net = vertices_only(scores.ids, scores.names, g.arcs // 2 if g.pairs else g.arcs,
+                        req.weighted)
+    return _ranked(req.metric, method, p, net, scores.columns, key, descending)
+
+
+def _gds_degree(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    return _gds_ranked(req, "Neo4j GDS degree", p, g, gds.degree(db, g, req.weighted),
+                       "degree")
+
+
+def _gds_pagerank(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    p = {**p, "damping": cen.DAMPING, "tolerance": gds.TOLERANCE}
+    return _gds_ranked(req, "Neo4j GDS PageRank (power iteration), rescaled to sum to 1", p, g,
+                       gds.pagerank(db, g, req.weighted), "pagerank")
+
+
+def _gds_betweenness(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    m = cen.betweenness_method(g.nodes, req.samples, req.seed)
+    how = ("exact (Brandes)" if m.exact
+           else f"sampled, about {m.samples} sources drawn by GDS with probability rising with "
+           f"degree (seed {m.seed}), scaled by n/k")
+    p = {**p, "exact": m.exact, "samples": m.samples, "seed": m.seed}
+    return _gds_ranked(req, f"Neo4j GDS betweenness, {how}, normalised by (n-1)(n-2)", p, g,
+                       gds.betweenness(db, g, req.weighted, m), "betweenness")
+
+
+def _gds_eigenvector(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    p = {**p, "tolerance": gds.EIGENVECTOR_TOLERANCE}
+    return _gds_ranked(req, "Neo4j GDS eigenvector (power iteration), unit Euclidean norm", p,
+                       g, gds.eigenvector(db, g), "eigenvector")
+
+
+def _gds_closeness(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    return _gds_ranked(req, "Neo4j GDS closeness on incoming paths, Wasserman-Faust", p, g,
+                       gds.closeness(db, g), "closeness")
+
+
+def _gds_communities(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    scores, part = gds.communities(db, g, req.algorithm, req.seed)
+    p = {**p, "algorithm": req.algorithm, "resolution": 1.0,
+         **({"seed": req.seed} if req.algorithm == "leiden" else {})}
+    name = "Leiden" if req.algorithm == "leiden" else "Louvain"
+    res = _gds_ranked(req, f"Neo4j GDS {name} (modularity) on the undirected projection", p, g,
+                      scores, "community", descending=False)
+    res.summary = {"communities": len(set(part.membership)), "modularity": part.modularity}
+    return res
+
+
+def _gds_key_players(db: GraphDB, req: Request, g: gds.Projected, p: dict[str, Any]) -> Result:
+    picks = gds.celf(db, g, req.k, req.seed)
+    p = {**p, "k": req.k, "hops": None, "propagation_probability": 1.0}
+    rows = [
+        {"rank": r + 1, "id": sid, "name": name, "gain": gain}
+        for r, (sid, name, gain) in enumerate(zip(picks.ids, picks.names, picks.gains,
+                                                   strict=True))
+    ]
+    reached = sum(picks.gains)
+    others = max(g.nodes - len(picks.ids), 1)
+    net = vertices_only(picks.ids, picks.names, g.arcs, req.weighted)
+    return Result("key-players", "Neo4j GDS CELF (independent cascade, probability 1: reach "
+                  "without a hop limit; --hops does not apply)", p, ["rank", "gain"], rows, net,
+                  summary={"reached": reached, "share": reached / others,
+                           "stakeholders": g.nodes})
+
+
+_GDS_COMPUTE = {
+    "degree": _gds_degree,
+    "pagerank": _gds_pagerank,
+    "betweenness": _gds_betweenness,
+    "eigenvector": _gds_eigenvector,
+    "closeness": _gds_closeness,
+    "communities": _gds_communities,
+    "key-players": _gds_key_players,
+}
 
 
 _COMPUTE = {

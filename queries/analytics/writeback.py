@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -96,6 +96,7 @@ def write_scores(
     ids: Sequence[str],
     columns: Mapping[str, Sequence[float | int | None]],
     batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> int:
     """Returns the number of stakeholders scored after writing the run and its scores.
 
@@ -112,6 +113,8 @@ def write_scores(
             for start in range(0, len(rows), batch_size):
                 params = {"run_id": run.id, "rows": rows[start : start + batch_size]}
                 written += session.execute_write(_count_rels, _WRITE_SCORES, params)
+                if on_batch is not None:
+                    on_batch(start + len(params["rows"]), len(rows))
         except BaseException:
             drop_run(db, run.id)
             raise

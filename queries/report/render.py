@@ -23,6 +23,7 @@ from stakegraph.queries.analytics.communities import communities
 from stakegraph.queries.analytics.network import Network
 from stakegraph.queries.analytics.projection import network_from_rows
 from stakegraph.queries.analytics.reach import key_players
+from stakegraph.queries.analytics.summary import summarise
 from stakegraph.queries.plots.data import network_from_rows as view_from_rows
 from stakegraph.queries.plots.data import points_from_rows
 from stakegraph.queries.plots.matrix import QuadrantText, matrix_figure, moves
@@ -37,7 +38,6 @@ from stakegraph.queries.plots.network import (
 )
 from stakegraph.queries.report.figures import network_figure, observations_figure, svg
 from stakegraph.queries.report.plan import ReportData
-from stakegraph.queries.report.summary import network_summary
 from stakegraph.schema.model import Label
 
 # Sections in page order: (id, heading). The tests look for each id.
@@ -427,16 +427,18 @@ def _key_players(data: ReportData, net: _Network) -> str:
         [_td(r["name"], f"q3-reacher:{r['id']}"), _td(r["q3_reached"], num=True),
          _td(r["nearest"], num=True), _td("yes" if r["engaged"] else "no")]
         for r in q3[:Q3_REACH_ROWS]), numeric=[1, 2])
-    s = network_summary(net.weighted)
+    s = summarise(net.weighted)
     figures = [
-        ("stakeholders", "stakeholders", str(s.stakeholders)),
-        ("arcs", "arcs (a collaboration counts both ways)", str(s.arcs)),
-        ("density", "density", f"{s.density:.3f}"),
-        ("reciprocity", "reciprocity", f"{s.reciprocity:.3f}"),
-        ("transitivity", "transitivity", f"{s.transitivity:.3f}"),
-        ("components", "connected components", str(s.components)),
-        ("diameter", "diameter (ties)", str(s.diameter)),
-        ("centralisation", "degree centralisation", f"{s.centralisation:.3f}"),
+        ("stakeholders", "stakeholders", str(s["stakeholders"])),
+        ("arcs", "arcs (a collaboration counts both ways)", str(s["arcs"])),
+        ("density", "density", f"{s['density']:.3f}"),
+        ("reciprocity", "reciprocity", f"{s['reciprocity']:.3f}"),
+        ("transitivity", "transitivity", f"{s['transitivity']:.3f}"),
+        ("components", "connected components", str(s["components"])),
+        ("largest", "largest component's share", f"{s['largest_share']:.0%}"),
+        ("diameter", "diameter of the largest component (ties)", str(s["diameter"])),
+        ("path-length", "average path length (ties)", f"{s['average_path_length']:.2f}"),
+        ("centralisation", "degree centralisation", f"{s['degree_centralisation']:.3f}"),
     ]
     summary = "".join(f'<dt>{_e(label)}</dt><dd data-figure="summary:{key}">{_e(value)}</dd>'
                       for key, label, value in figures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -46,7 +47,17 @@ def analyse_command(
     group_by: str = typer.Option(
         "organisation", "--group-by", help="brokerage: organisation or category."
     ),
-    engine: str = typer.Option("igraph", "--engine", help="igraph (default) or gds."),
+    engine: str = typer.Option(
+        "auto", "--engine", help="auto (default: the faster engine for the network's size, "
+        "said in the output), igraph or gds (Neo4j Graph Data Science in the server)."
+    ),
+    algorithm: str = typer.Option(
+        "leiden", "--algorithm", help="communities: leiden (default) or louvain."
+    ),
+    at: list[str] = typer.Option(  # noqa: B008  (Typer reads the default at import)
+        [], "--at", help="summary: the network as of this date (YYYY-MM-DD; ties dated on or "
+        "before it); give two to see the change."
+    ),
     samples: int | None = typer.Option(
         None, "--samples", min=2, help="betweenness: sampled sources (default: exact up to "
         "5,000 stakeholders, else 100)."
@@ -64,6 +75,7 @@ def analyse_command(
         write_result,
     )
 
+    dates = tuple(_date(text) for text in at)
     if output not in ("table", "json"):
         raise StakegraphError(f"unknown --format {output!r}; expected table or json",
                               code=ErrorCode.USAGE)
@@ -87,11 +99,21 @@ def analyse_command(
         engine=engine,
         samples=samples,
         seed=seed,
+        algorithm=algorithm,
+        dates=dates,
     )
     with graph_db() as db:
         result = analyse(db, req)
         run_id = write_result(db, req, result).id if write else None
     _print(result, top, output, run_id)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise StakegraphError(f"--at {text!r} is not a date (YYYY-MM-DD)",
+                              code=ErrorCode.USAGE) from None
 
 
 def _clean(value: Any) -> Any:
@@ -115,10 +137,18 @@ def _print(result: Result, top: int, output: str, run_id: str | None) -> None:
         }
         typer.echo(json.dumps(doc, indent=2, default=str))
         return
+    if result.metric == "summary":
+        table = Table("measure", *result.columns, title=f"summary: {result.method}")
+        for row in rows:
+            table.add_row(row["name"], *(_cell(row.get(c)) for c in result.columns))
+        console.print(table)
+        console.print(f"engine: {result.params['engine']} ({result.params['engine_reason']})")
+        return
     table = Table("id", "name", *result.columns, title=f"{result.metric}: {result.method}")
     for row in rows:
         table.add_row(row["id"], row["name"], *(_cell(row.get(c)) for c in result.columns))
     console.print(table)
+    console.print(f"engine: {result.params['engine']} ({result.params['engine_reason']})")
     console.print(
         f"{result.network.n} stakeholders, {result.network.m} arcs; "
         + ", ".join(f"{k} {_cell(v)}" for k, v in result.summary.items() if k != "q3_ids")

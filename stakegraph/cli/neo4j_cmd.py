@@ -7,6 +7,7 @@ import time
 
 import typer
 
+from stakegraph.cli.build_progress import maven_progress
 from stakegraph.cli.console import console, settings
 from stakegraph.localdb import instance
 from stakegraph.schema.errors import StakegraphError
@@ -29,7 +30,8 @@ def start() -> None:
     """Start the local Neo4j (reusing a running one) and wait until Bolt answers."""
     _require_local()
     began = time.monotonic()
-    state = instance.start(settings())
+    with maven_progress(console) as on_progress:
+        state = instance.start(settings(), on_progress)
     console.print(
         f"Neo4j is running ({time.monotonic() - began:.1f} s): "
         f"Bolt {state.uri}, Browser {state.browser}, user {state.user}"

@@ -20,6 +20,7 @@ from stakegraph.queries.library import (
     all_queries,
     bind,
     get_query,
+    is_question,
     jsonable,
     run_query,
 )
@@ -48,12 +49,24 @@ def query(
         OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = OutputFormat.TABLE,
     list_: Annotated[
-        bool, typer.Option("--list", help="List the queries and their parameters.")
+        bool,
+        typer.Option(
+            "--list", help="List the analyst questions, one a line (with NAME: that one in full)."
+        ),
+    ] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="With --list: the internal queries too.")
     ] = False,
 ) -> None:
     """Run a named query of the library (or list them with --list)."""
+    if list_ and name is not None:
+        try:
+            _describe(get_query(name))
+        except QueryError as exc:
+            _usage(str(exc))
+        return
     if list_:
-        console.print(_catalogue(list(all_queries().values())))
+        _catalogue(all_)
         return
     if name is None:
         _usage("give a query name, or --list to see them")
@@ -89,16 +102,49 @@ def _describe_param(param: Param) -> str:
     return text + ")"
 
 
-def _catalogue(queries: list[Query]) -> Table:
-    table = Table(show_lines=True)
-    # Names and parameters are typed back on the command line, so they are never cut short.
-    widest = max((len(q.name) for q in queries), default=4)
-    table.add_column("name", no_wrap=True, min_width=widest)
-    table.add_column("purpose", ratio=3)
-    table.add_column("params", overflow="fold", ratio=2)
+def _lines(queries: Sequence[Query], width: int) -> list[str]:
+    """Returns one line per query, name then headline, cut to ``width`` (names never are:
+    they are typed back on the command line)."""
+    widest = max((len(q.name) for q in queries), default=0)
+    lines = []
     for q in queries:
-        table.add_row(q.name, q.purpose, "\n".join(_describe_param(p) for p in q.params))
-    return table
+        line = f"  {q.name:<{widest}}  {q.headline}"
+        if len(line) > width:
+            line = line[: max(width - 1, len(q.name) + 2)].rstrip() + "…"
+        lines.append(line)
+    return lines
+
+
+def _catalogue(with_internal: bool) -> None:
+    """Prints the analyst questions one a line, then the internal queries or how to see them."""
+    everything = all_queries()
+    asked = [q for q in everything.values() if is_question(q.name)]
+    internal = [q for q in everything.values() if not is_question(q.name)]
+    width = console.width
+    out = ["Analyst questions (stakegraph query NAME --list shows one in full):"]
+    out += _lines(asked, width)
+    if with_internal:
+        out += ["", "Internal queries (they feed export, plot, analyse and person):"]
+        out += _lines(internal, width)
+    else:
+        out.append(
+            f"and {len(internal)} internal queries (exports, pictures, analytics, privacy): "
+            "--list --all"
+        )
+    typer.echo("\n".join(out))
+
+
+def _describe(chosen: Query) -> None:
+    """Prints one query in full: purpose, parameters with types and defaults, Browser example."""
+    console.print(f"[bold]{chosen.name}[/bold]", highlight=False)
+    console.print(chosen.purpose, highlight=False, soft_wrap=False)
+    if chosen.params:
+        console.print("\nParameters (--param name=value):", highlight=False)
+        for p in chosen.params:
+            console.print(f"  {_describe_param(p)}  {p.doc}", highlight=False, soft_wrap=False)
+    if chosen.example:
+        console.print("\nExample (Neo4j Browser):", highlight=False)
+        console.print(chosen.example, highlight=False, markup=False, soft_wrap=False)
 
 
 def cell(value: object) -> str:

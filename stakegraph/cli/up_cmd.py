@@ -6,6 +6,7 @@ import time
 
 import typer
 
+from stakegraph.cli.build_progress import maven_progress
 from stakegraph.cli.console import console, graph_db, settings
 from stakegraph.db import connection
 from stakegraph.localdb import instance
@@ -35,8 +36,9 @@ def up(
     cfg = settings()
     began = time.monotonic()
     if cfg.uses_local_neo4j:
-        console.print("Starting the local Neo4j (the first run builds it from Maven Central)...")
-        instance.start(cfg)
+        console.print("Starting the local Neo4j...")
+        with maven_progress(console) as on_progress:
+            instance.start(cfg, on_progress)
     with graph_db() as db:
         report = apply_schema(db)
         console.print(
@@ -52,7 +54,7 @@ def up(
     console.print(f"Ready in {time.monotonic() - began:.1f} s.")
     console.print(f"  Bolt            {conn.uri}  (user {conn.user}, password {conn.password})")
     if cfg.uses_local_neo4j:
-        console.print(f"  Neo4j Browser   {instance.status(cfg).browser}")
+        console.print(f"  Neo4j Browser   {instance.status(cfg).browser}  (styled, guide on login)")
     if not serve_api:
         return
     console.print(f"  GraphQL API     http://{host}:{port}/graphql  (GraphiQL in a browser)")

@@ -6,13 +6,22 @@ import fcntl
 import hashlib
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from stakegraph.localdb.maven_progress import FetchProgress
 from stakegraph.schema.errors import SetupError
 
+# Called once when a build starts, then whenever a download starts or finishes.
+ProgressCallback = Callable[[FetchProgress], None]
+
 SOURCE_DIR = Path(__file__).parent / "launcher"
-_SOURCES = ("pom.xml", "src/main/java/org/stakegraph/launcher/Main.java")
+_SOURCES = (
+    "pom.xml",
+    "src/main/java/org/stakegraph/launcher/Main.java",
+    "src/main/java/org/stakegraph/launcher/browser/BrowserFiles.java",
+)
 MAIN_CLASS = "org.stakegraph.launcher.Main"
 
 
@@ -32,8 +41,9 @@ class LauncherBuild:
 
     @property
     def plugin_jars(self) -> list[Path]:
-        """Returns the APOC jars, which Neo4j must also find in its plugins directory."""
-        return sorted((self.root / "target" / "lib").glob("apoc-*.jar"))
+        """Returns the jars Neo4j must also find in its plugins directory: APOC's and the GDS
+        modules that hold procedures and functions (see the launcher's pom.xml)."""
+        return sorted((self.root / "target" / "plugins").glob("*.jar"))
 
     @property
     def classpath(self) -> str:
@@ -61,8 +71,9 @@ def require_tool(name: str, purpose: str) -> str:
     return path
 
 
-def ensure_launcher(cache_dir: Path) -> LauncherBuild:
-    """Returns the cached launcher build, building it with Maven first when there is none."""
+def ensure_launcher(cache_dir: Path, on_progress: ProgressCallback | None = None) -> LauncherBuild:
+    """Returns the cached launcher build, building it with Maven first when there is none
+    (``on_progress`` hears what Maven fetches from Maven Central)."""
     build = LauncherBuild(cache_dir / "launcher" / fingerprint())
     done = build.root / "BUILD-OK"
     if done.exists():
@@ -74,12 +85,12 @@ def ensure_launcher(cache_dir: Path) -> LauncherBuild:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if done.exists():
             return build
-        _run_maven(build.root)
+        _run_maven(build.root, on_progress)
         done.write_text(fingerprint())
     return build
 
 
-def _run_maven(root: Path) -> None:
+def _run_maven(root: Path, on_progress: ProgressCallback | None) -> None:
     mvn = require_tool("mvn", "Maven builds the local Neo4j launcher on first use")
     require_tool("java", "Java 17 runs the local Neo4j")
     if root.exists():
@@ -89,15 +100,29 @@ def _run_maven(root: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SOURCE_DIR / name, target)
     log = root / "maven.log"
-    with log.open("w") as out:
-        result = subprocess.run(
-            [mvn, "-B", "-q", "-e", "package", "-f", str(root / "pom.xml")],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    if result.returncode != 0:
-        tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])
+    progress = FetchProgress()
+    if on_progress is not None:
+        on_progress(progress)
+    # Batch mode still names every download ("Downloading from central: URL", then
+    # "Downloaded ... (12 MB at ...)"): the whole output goes to the log, those lines to progress.
+    with log.open("w") as out, subprocess.Popen(
+        [mvn, "-B", "-e", "-Dstyle.color=never", "package", "-f", str(root / "pom.xml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+    ) as maven:
+        assert maven.stdout is not None
+        for line in maven.stdout:
+            out.write(line)
+            if progress.read(line) and on_progress is not None:
+                on_progress(progress)
+        returncode = maven.wait()
+    if returncode != 0:
+        lines = log.read_text(errors="replace").strip().splitlines()
+        errors = [ln for ln in lines if ln.startswith("[ERROR]") and ln.strip() != "[ERROR]"]
+        tail = " | ".join(errors[:3] or lines[-3:])
         raise SetupError(
             f"building the Neo4j launcher with Maven failed (see {log}): {tail[:400]}"
         )

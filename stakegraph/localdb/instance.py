@@ -16,7 +16,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 from pydantic import BaseModel
 
-from stakegraph.localdb.build import MAIN_CLASS, ensure_launcher, require_tool
+from stakegraph.localdb.build import MAIN_CLASS, ProgressCallback, ensure_launcher, require_tool
+from stakegraph.queries.browser_guide import GRASS_NAME, GUIDE_NAME, write_browser_files
 from stakegraph.schema.errors import SetupError
 from stakegraph.settings import Settings
 
@@ -25,6 +26,10 @@ _STATE_FILE = "stakegraph-instance.json"
 _PASSWORD_FILE = "stakegraph-password"
 _LOG_FILE = "logs/launcher.log"
 _READY_FILE = "stakegraph-ready"  # written by the launcher once the password is applied
+# Neo4j's HTTP connector serves the Browser style and guide here (the launcher's BrowserFiles,
+# an unmanaged extension) from the home's browser/ folder, refreshed on every start.
+BROWSER_FILES_PATH = "/stakegraph"
+_BROWSER_FOLDER = "browser"
 
 # Neo4j reaches into these JDK internals; without the flags Java 17 refuses at run time.
 JVM_FLAGS = (
@@ -50,6 +55,8 @@ class InstanceStatus(BaseModel):
     password: str | None
     http: str
     browser: str
+    style_url: str
+    guide_url: str
     running: bool
     pid: int | None
     home: str
@@ -136,6 +143,8 @@ def status(settings: Settings) -> InstanceStatus:
         password=path.read_text().strip() if path.exists() else None,
         http=http,
         browser=f"{http}/browser/",
+        style_url=f"{http}{BROWSER_FILES_PATH}/{GRASS_NAME}",
+        guide_url=f"{http}{BROWSER_FILES_PATH}/{GUIDE_NAME}",
         running=pid is not None and _ready(settings, pid) and _port_open(bolt_port),
         pid=pid,
         home=str(settings.local_home),
@@ -146,6 +155,7 @@ def _neo4j_settings(settings: Settings) -> list[str]:
     home = settings.local_home
     bolt = f"127.0.0.1:{settings.bolt_port}"
     http = f"127.0.0.1:{settings.http_port}"
+    files = f"http://{http}{BROWSER_FILES_PATH}"
     return [
         f"server.bolt.listen_address={bolt}",
         f"server.bolt.advertised_address={bolt}",
@@ -154,12 +164,25 @@ def _neo4j_settings(settings: Settings) -> list[str]:
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
         f"server.memory.pagecache.size={settings.pagecache}",
-        "dbms.security.procedures.unrestricted=apoc.*",
+        # GDS reaches into kernel internals, as APOC does; neither loads without this.
+        "dbms.security.procedures.unrestricted=apoc.*,gds.*",
         "dbms.usage_report.enabled=false",
         f"server.directories.import={home / 'import'}",
         "dbms.security.allow_csv_import_from_file_urls=true",
         "db.transaction.timeout=300s",
+        # Browser opens styled, with the guide, on every login; it fetches both without
+        # credentials, from a host it must be allowed to take remote content from.
+        f"server.unmanaged_extension_classes=org.stakegraph.launcher.browser={BROWSER_FILES_PATH}",
+        f"dbms.security.http_auth_allowlist=/,/browser.*,{BROWSER_FILES_PATH}/.*",
+        "browser.remote_content_hostname_whitelist=127.0.0.1,localhost,guides.neo4j.com",
+        "client.allow_telemetry=false",  # Browser sends no usage data to third parties
+        f"browser.post_connect_cmd=style {files}/{GRASS_NAME}; play {files}/{GUIDE_NAME}",
     ]
+
+
+def _install_browser_files(settings: Settings) -> None:
+    """Writes the style and guide where the launcher serves them from (fresh on every start)."""
+    write_browser_files(settings.local_home / _BROWSER_FOLDER)
 
 
 def _check_ports_free(settings: Settings) -> None:
@@ -182,8 +205,9 @@ def _log_tail(settings: Settings, lines: int = 4) -> str:
     return " | ".join(text[-lines:])[:500]
 
 
-def start(settings: Settings) -> InstanceStatus:
-    """Returns the running local instance, starting (and on first use building) it if needed."""
+def start(settings: Settings, on_progress: ProgressCallback | None = None) -> InstanceStatus:
+    """Returns the running local instance, starting (and on first use building) it if needed;
+    ``on_progress`` hears the first build's downloads."""
     current = status(settings)
     if current.running:
         return current
@@ -192,7 +216,7 @@ def start(settings: Settings) -> InstanceStatus:
         return _wait_until_ready(settings, None)
     _check_ports_free(settings)
     java = require_tool("java", "Java 17 runs the local Neo4j")
-    build = ensure_launcher(settings.cache_dir)
+    build = ensure_launcher(settings.cache_dir, on_progress)
     home = settings.local_home
     for sub in ("plugins", "logs", "import", "conf"):
         (home / sub).mkdir(parents=True, exist_ok=True)
@@ -200,6 +224,7 @@ def start(settings: Settings) -> InstanceStatus:
         if not (home / "plugins" / jar.name).exists():
             shutil.copy2(jar, home / "plugins" / jar.name)
     ensure_password(settings)
+    _install_browser_files(settings)
     command = [
         java,
         f"-Xms{settings.heap}",

@@ -508,6 +508,22 @@ def test_influence_scores_order_weights_and_scope(reader: Client, g: G) -> None:
     assert (empty["stakeholders"], empty["arcs"], empty["scores"]) == (0, 0, [])
 
 
+def test_network_summary(reader: Client, g: G) -> None:
+    query = """query($p: ID!) { networkSummary(project: $p) { project at stakeholders arcs pairs
+        density reciprocity transitivity components largestComponent largestShare diameter
+        averagePathLength pathsExact pathSources degreeCentralisation } }"""
+    # Arcs ann->bob, bob->org, org<->cat: the path ann - bob - org - cat, undated ties.
+    assert ask(reader, query, p=g.p) == {
+        "project": g.p, "at": None, "stakeholders": 4, "arcs": 4, "pairs": 3,
+        "density": 4 / 12, "reciprocity": 0.5, "transitivity": 0.0, "components": 1,
+        "largestComponent": 4, "largestShare": 1.0, "diameter": 3,
+        "averagePathLength": 10 / 6, "pathsExact": True, "pathSources": 4,
+        "degreeCentralisation": 1 / 3}
+    dated = ask(reader, """query($p: ID!) { networkSummary(project: $p, at: "2020-01-01") {
+        at arcs } }""", p=g.p)
+    assert dated == {"at": "2020-01-01", "arcs": 4}  # undated ties count at every date
+
+
 def test_key_players(reader: Client, g: G) -> None:
     query = """query($p: ID!, $k: Int!, $hops: Int!) { keyPlayers(project: $p, k: $k,
         hops: $hops) { project stakeholders arcs k hops reached share

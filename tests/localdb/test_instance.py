@@ -156,3 +156,23 @@ def test_stop_when_nothing_runs_is_harmless(tmp_path: Path) -> None:
         from stakegraph.db import connection
 
         connection(settings)
+
+
+def test_open_gds_is_loaded_with_its_procedures(neo4j_server: Settings) -> None:
+    from neo4j import GraphDatabase
+
+    state = instance.status(neo4j_server)
+    assert state.password
+    with GraphDatabase.driver(state.uri, auth=(state.user, state.password)) as drv:
+        version, _, _ = drv.execute_query("RETURN gds.version() AS v")
+        info, _, _ = drv.execute_query(
+            "CALL gds.debug.sysInfo() YIELD key, value "
+            "WHERE key IN ['gdsEdition', 'neo4jVersion'] RETURN key, value")
+        procs, _, _ = drv.execute_query(
+            "CALL gds.list() YIELD name WHERE name IN $names RETURN collect(name) AS found",
+            names=["gds.pageRank.stream", "gds.betweenness.stream", "gds.leiden.stream",
+                   "gds.louvain.stream", "gds.influenceMaximization.celf.stream"])
+    assert str(version[0]["v"]).startswith("2.13.")
+    assert {r["key"]: r["value"] for r in info} == {"gdsEdition": "OpenGDS",
+                                                     "neo4jVersion": "5.26.19"}
+    assert len(procs[0]["found"]) == 5

@@ -8,7 +8,7 @@ import json
 import subprocess
 
 from neo4j import Driver
-from stakegraph.queries.library import all_queries
+from stakegraph.queries.library import all_queries, headline, questions
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,12 +39,50 @@ def _project(driver: Driver, database: str, scratch: str) -> None:
     )
 
 
-def test_list_shows_every_query(cli_env: dict[str, str]) -> None:
-    out = _run(cli_env, "--list")
+def test_list_is_one_line_per_question_in_80_columns(cli_env: dict[str, str]) -> None:
+    out = subprocess.run(
+        ["stakegraph", "query", "--list"], env={**cli_env, "COLUMNS": "80"},
+        capture_output=True, text=True, timeout=120,
+    )
     assert out.returncode == 0, out.stderr
-    for name in all_queries():
-        assert name in out.stdout
-    assert "hops (int = 2)" in out.stdout
+    lines = out.stdout.splitlines()
+    asked = questions()
+    internal = sorted(set(all_queries()) - set(asked))
+    assert len(lines) == len(asked) + 2  # a heading, the questions, a pointer to the rest
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    for line, (name, query) in zip(lines[1:-1], sorted(asked.items()), strict=True):
+        assert line.split()[0] == name
+        shown = line[line.index(name) + len(name):].strip().rstrip("…")
+        assert query.headline.startswith(shown) and shown, line
+    assert not any(name in out.stdout for name in internal)
+    assert f"{len(internal)} internal queries" in lines[-1] and "--all" in lines[-1]
+
+
+def test_list_all_sets_the_internal_queries_apart(cli_env: dict[str, str]) -> None:
+    out = _run(cli_env, "--list", "--all")
+    assert out.returncode == 0, out.stderr
+    questions_part, internal_part = out.stdout.split("Internal queries")
+    assert set(questions()) == {ln.split()[0] for ln in questions_part.splitlines()[1:] if ln}
+    assert set(all_queries()) - set(questions()) == {
+        ln.split()[0] for ln in internal_part.splitlines()[1:] if ln
+    }
+
+
+def test_list_with_a_name_shows_that_query_in_full(cli_env: dict[str, str]) -> None:
+    out = _run(cli_env, "ego_network", "--list")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ego_network\n")
+    assert "hops (int = 2)" in out.stdout and ":param stakeholder =>" in out.stdout
+    _one_line_error(_run(cli_env, "ego_netwrk", "--list"), "did you mean", "ego_network")
+
+
+def test_headline_is_the_first_sentence_up_to_a_colon_without_asides() -> None:
+    assert headline("Who can reach the Q3 stakeholders (high impact, low interest: disengaged) "
+                    "within $hops ties. More text.") == (
+        "Who can reach the Q3 stakeholders within $hops ties")
+    assert headline("The ego network of a stakeholder: everyone (any direction) near.") == (
+        "The ego network of a stakeholder")
+    assert headline("No full stop") == "No full stop"
 
 
 def test_run_as_json_csv_and_table(

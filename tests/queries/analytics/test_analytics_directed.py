@@ -229,7 +229,7 @@ def test_cli_ranks_writes_and_reports_bad_input_in_one_line(db: GraphDB,
     table = _cli(cli_env, "key-players", "--project", project, "--k", "2", "--hops", "1")
     assert table.returncode == 0 and scratch + "a" in table.stdout
     for args, message in [
-        (("pagerank", "--project", project, "--engine", "gds"), "Graph Data Science"),
+        (("brokerage", "--project", project, "--engine", "gds"), "GDS has no brokerage"),
         (("influence",), "unknown metric"),
         (("pagerank", "--tie-type", "likes"), "unknown tie type"),
         (("reach", "--project", project), "--seeds"),

@@ -7,43 +7,16 @@ normalisations in queries/analytics/README.md make the numbers equal (to 1e-6).
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 import networkx as nx
 import pytest
-from analytics_reference import davis, florentine, karate
+from analytics_reference import davis, florentine, karate, reference_scores
 from stakegraph.queries.analytics import Mode, Request, Scope, analyse
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Rel
 
 TOL = 1e-6
-
-
-def _with_lengths(g: nx.Graph, weighted: bool) -> nx.Graph:
-    # Exact fractions, so networkx sees equal-length paths as equal (igraph compares with a
-    # tolerance); floats would split ties between paths differently in the two libraries.
-    h = g.copy()
-    for _, _, d in h.edges(data=True):
-        d["length"] = Fraction(1, int(d.get("weight", 1))) if weighted else 1
-    return h
-
-
-def reference_scores(g: nx.Graph, weighted: bool) -> dict[str, dict[str, float]]:
-    """Returns networkx's scores of an undirected graph, keyed by metric then node."""
-    w = "weight" if weighted else None
-    h = _with_lengths(g, weighted)
-    length = "length" if weighted else None
-    return {
-        "in_degree": {v: float(d) for v, d in g.degree()},
-        "degree": {v: 2.0 * d for v, d in g.degree()},
-        "pagerank": nx.pagerank(g, alpha=0.85, weight=w, tol=1e-13, max_iter=100_000),
-        "betweenness": nx.betweenness_centrality(h, weight=length),
-        "eigenvector": nx.eigenvector_centrality(g, weight=w, tol=1e-13, max_iter=100_000),
-        "closeness": {v: float(c) for v, c in nx.closeness_centrality(h, distance=length).items()},
-        "constraint": nx.constraint(g, weight=w),
-        **({"strength": {v: 2.0 * d for v, d in g.degree(weight="weight")}} if weighted else {}),
-    }
 
 
 def our_scores(db: GraphDB, prefix: str, **request: Any) -> dict[str, dict[

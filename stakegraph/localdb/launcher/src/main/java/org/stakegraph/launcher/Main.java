@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.neo4j.server.CommunityBootstrapper;
+import org.stakegraph.launcher.browser.BrowserFiles;
 
 /**
  * Runs Neo4j Community in this JVM with the settings stakegraph passes on the command line.
@@ -18,6 +19,8 @@ import org.neo4j.server.CommunityBootstrapper;
  */
 public final class Main {
     static final String READY_FILE = "stakegraph-ready";
+    /** Where stakegraph puts the Browser style and guide that {@link BrowserFiles} serves. */
+    static final String BROWSER_FOLDER = "browser";
 
     private Main() {}
 
@@ -39,6 +42,7 @@ public final class Main {
         }
 
         Files.deleteIfExists(home.resolve(READY_FILE));
+        BrowserFiles.serveFrom(home.resolve(BROWSER_FOLDER));
         CommunityBootstrapper server = new CommunityBootstrapper();
         int status = server.start(home, settings);
         if (status != 0 || server.getDatabaseManagementService() == null) {
