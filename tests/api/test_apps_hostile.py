@@ -233,6 +233,11 @@ def test_every_text_argument_of_every_root_field_survives_hostile_values(
     found = {(s.field, s.path) for s in slots}
     assert ("nameSearch", ("text",)) in found and ("stakeholders", ("filter", "search")) in found
     assert ("createStakeholder", ("input", "name")) in found
+    # The analyses: the job's input (an unknown project is NOT_FOUND, so no job starts) and
+    # the reads of jobs, runs and the summary.
+    assert {("startAnalysis", ("input", "project")), ("analysisJob", ("id",)),
+            ("analysisJobs", ("project",)), ("analyticsRun", ("id",)),
+            ("analyticsRuns", ("project",)), ("networkSummary", ("project",))} <= found
     assert len({s.field for s in slots}) >= 30
     # Queries first: the mutations may delete what later requests name (NOT_FOUND is fine).
     jobs = [(slot, label, value) for slot in sorted(slots, key=lambda s: s.root != "query")
