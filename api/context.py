@@ -35,6 +35,15 @@ class Context:
     # The worker's launcher of analysis jobs' processes (`stakegraph.api.analysis_jobs`).
     jobs: Any = None
     connection_params: dict[str, Any] | None = None
+    # The worker's rate limiter (subscriptions check it as they start) and the caller's address
+    # (anonymous callers are limited by it).
+    rate: Any = None
+    address: str | None = None
+    # Trusted documents: the request comes from the API's own GraphiQL page.
+    graphiql: bool = False
+    # What ran, for the metrics, the trace and the access log (see api/app.py).
+    operation_name: str | None = None
+    operation_type: str | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway, self.model)

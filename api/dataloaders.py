@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stakegraph.api import metrics
 from stakegraph.api.gateway import Gateway
 from stakegraph.api.reads import Hop, by_ids, hop_query
 from stakegraph.schema.combined import Model
@@ -54,6 +55,7 @@ class Loaders:
             query = by_ids(self._model, label)
 
             async def load(ids: Sequence[str]) -> list[RecordData | None]:
+                metrics.batch_size("node", len(ids))
                 rows = await self._gateway.read(query, {"ids": list(ids)}, maps_only=True)
                 found = {r["id"]: r["node"] for r in rows}
                 return [found.get(i) for i in ids]
@@ -79,6 +81,7 @@ class Loaders:
                 return HopPage(request.offset + len(rows), rows[: request.limit])
 
             async def load(ids: Sequence[str]) -> list[HopPage]:
+                metrics.batch_size("hop", len(ids))
                 rows = await self._gateway.read(
                     query, {**params, "ids": list(ids)}, maps_only=True
                 )

@@ -11,12 +11,14 @@ from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record, unit_of_work
 from neo4j.exceptions import (
+    ClientError,
     ConstraintError,
     DriverError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
+from stakegraph.api import tracing
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.schema import change_feed
 from stakegraph.schema.errors import StakegraphError
@@ -57,7 +59,12 @@ def is_unavailable(exc: BaseException) -> bool:
     """Returns True when ``exc`` means the database could not be reached."""
     if isinstance(exc, _UNAVAILABLE):
         return True
-    return isinstance(exc, DriverError) and "acquisition" in str(exc).lower()
+    # The driver reports a pool that stayed full past the acquisition timeout as a DriverError
+    # or, from the pool itself, as a ClientError "failed to obtain a connection from the pool":
+    # both mean the database cannot take the request now, not that the request is wrong.
+    text = str(exc).lower()
+    return isinstance(exc, DriverError | ClientError) and (
+        "acquisition" in text or "obtain a connection from the pool" in text)
 
 
 # A write's whole budget, retries included. A Neo4j that is shutting down can leave a
@@ -88,8 +95,9 @@ class Tx:
     async def run(self, query: str, **params: Any) -> list[RecordData]:
         """Returns the records of ``query`` as dicts."""
         self._gateway.round_trips += 1
-        result = await self._tx.run(query, params)
-        return [record.data() async for record in result]
+        with tracing.query_span("run", query, self._gateway.database):
+            result = await self._tx.run(query, params)
+            return [record.data() async for record in result]
 
 
 class Gateway:
@@ -99,6 +107,9 @@ class Gateway:
         self.driver = driver
         self.database = database
         self.round_trips = 0
+        # Seconds spent waiting on Neo4j (overlapping reads each count): the request's
+        # database time in the metrics.
+        self.db_seconds = 0.0
         # The reads of one request share one budget, so a request answers within it however
         # many levels it reads.
         self._read_deadline = time.monotonic() + _READ_BUDGET_S
@@ -113,15 +124,19 @@ class Gateway:
         API's own loaders, where converting every nested value cost more than the round trip.
         """
         self.round_trips += 1
+        began = time.perf_counter()
         try:
-            records = await asyncio.wait_for(
-                self._read_records(query, dict(params or {})),
-                max(0.1, self._read_deadline - time.monotonic()),
-            )
+            with tracing.query_span("read", query, self.database):
+                records = await asyncio.wait_for(
+                    self._read_records(query, dict(params or {})),
+                    max(0.1, self._read_deadline - time.monotonic()),
+                )
         except TimeoutError as exc:
             raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
         except Exception as exc:
             raise _translate(exc) from exc
+        finally:
+            self.db_seconds += time.perf_counter() - began
         if maps_only:
             keys = records[0].keys() if records else []
             return [dict(zip(keys, record, strict=True)) for record in records]
@@ -171,6 +186,15 @@ class Gateway:
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails
         # fast); lock contention between writers of the same nodes is no outage, so deadlocks
         # and lock waits get retried here, within the write budget, before UNAVAILABLE.
+        began = time.perf_counter()
+        try:
+            with tracing.query_span("write", "", self.database):
+                return await self._write(unit)
+        finally:
+            self.db_seconds += time.perf_counter() - began
+
+    async def _write(self, unit: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Returns what ``unit`` returns, retried on lock contention within the budget."""
         deadline = time.monotonic() + _WRITE_BUDGET_S
         while True:
             try:

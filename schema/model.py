@@ -40,6 +40,8 @@ class Label(StrEnum):
     # ChangeFeed counter (see schema/change_feed.py).
     CHANGE = "Change"
     CHANGE_FEED = "ChangeFeed"
+    # GraphQL documents an admin registered as trusted (see api/trusted.py).
+    TRUSTED_DOCUMENT = "TrustedDocument"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
     # The graph's own records, also kept out of NODES: the model version it was written with
@@ -403,6 +405,19 @@ NODES: tuple[NodeSpec, ...] = (
         "The change feed's counter: the last sequence number given out.",
         (Prop("id", required=True, doc="'feed'."),
          Prop("last", PropType.INTEGER, required=True, doc="The last sequence number.")),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.TRUSTED_DOCUMENT,
+        "A GraphQL document an admin registered as trusted: in trusted-documents mode the API "
+        "runs only these (and a manifest file's).",
+        (
+            Prop("id", required=True, doc="sha256: and the SHA-256 of the exact text."),
+            Prop("document", required=True, doc="The document's text."),
+            Prop("operations", doc="The names of its operations."),
+            Prop("registered_at", required=True, doc="When it was registered (a date-time)."),
+            Prop("registered_by", doc="Who registered it."),
+        ),
         name_indexed=False,
     ),
 )

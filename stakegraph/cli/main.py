@@ -9,6 +9,7 @@ import typer
 from stakegraph import __version__
 from stakegraph.cli import (
     backup_cmd,
+    documents_cmd,
     export_cmd,
     neo4j_cmd,
     person_cmd,
@@ -41,6 +42,7 @@ app.command("analyse")(analyse_command)
 app.command("serve")(serve)
 app.command("query")(query)
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(documents_cmd.app, name="documents")
 app.command("demo")(demo)
 app.command("generate")(generate_cmd)
 app.command("load")(load)
@@ -100,8 +102,10 @@ EXIT_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 1,
     ErrorCode.CONFLICT: 1,
     ErrorCode.FORBIDDEN: 1,
+    ErrorCode.UNTRUSTED_DOCUMENT: 1,
     ErrorCode.USAGE: 2,
     ErrorCode.UNAVAILABLE: 3,
+    ErrorCode.RATE_LIMITED: 3,
     ErrorCode.SETUP: 3,
     ErrorCode.INTERNAL: 70,
 }

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jwt
 
 from stakegraph.localdb.instance import free_port
+
+T = TypeVar("T")
 
 JWT_KEY = "test-secret-for-hs256-tokens-0123456789"
 JWT_ISSUER = "https://issuer.test"
@@ -177,3 +182,38 @@ CREATE (p1)-[:OBSERVED {id: $p + 'obs1', date: date('2025-06-30'), value: 0.7,
         evidence: 'survey'}]->(oc)
 """
 
+
+def run_async(work: Coroutine[Any, Any, T]) -> T:
+    """Returns what ``work`` returns, run by ``asyncio.run`` on a thread of its own: the
+    session's Playwright browser (sync API) keeps an event loop running on the main thread
+    once a browser test has started, and ``asyncio.run`` refuses to start beside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
+def start_workers(env: dict[str, str], tmp: Path, workers: int = 2) -> Server:
+    """Starts ``stakegraph serve`` with ``workers`` worker processes on a free port (they
+    share a state directory, as in production) and waits until it answers."""
+    exe = Path(sys.executable).parent / "stakegraph"
+    return start_server(env, tmp, [str(exe), "serve", "--host", "127.0.0.1", "--port",
+                                   "{port}", "--workers", str(workers)])
+
+
+def worker_pids(server: Server, headers: dict[str, str], timeout: float = 90) -> set[int]:
+    """Returns the worker processes seen answering (``extensions.worker`` of the debug
+    setting), sending rounds of concurrent requests until two have answered or ``timeout``
+    seconds passed (a loaded machine may start the second worker seconds after the first)."""
+    seen: set[int] = set()
+
+    def one(_: int) -> int:
+        body = httpx.post(server.url + "/graphql", json={"query": "{ __typename }"},
+                          headers=headers, timeout=30).json()
+        return int(body["extensions"]["worker"])
+
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(8) as pool:
+        while len(seen) < 2 and time.monotonic() < deadline:
+            seen.update(pool.map(one, range(16)))
+            if len(seen) < 2:
+                time.sleep(0.5)
+    return seen

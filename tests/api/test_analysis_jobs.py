@@ -105,6 +105,32 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def test_bad_job_requests_are_refused_and_start_nothing(
+    clients: dict[str, Client], driver: Driver, database: str, scratch: str
+) -> None:
+    """The fields of AnalysisInput are not loader columns (the mutation-validation test covers
+    those): each bad value is refused with the field named, and no job node is written."""
+    editor = clients["editor"]
+    bad_samples = editor.post(START, {"input": {"metric": "BETWEENNESS", "samples": 0,
+                                                "project": scratch + "none"}})
+    assert codes(bad_samples) == ["VALIDATION"]
+    assert "samples" in bad_samples["errors"][0]["message"]
+    unknown = editor.post(START, {"input": {"metric": "PAGERANK", "project": scratch + "none"}})
+    assert codes(unknown) == ["NOT_FOUND"] and scratch + "none" in unknown["errors"][0]["message"]
+    blank = editor.post(START, {"input": {"metric": "PAGERANK", "project": "  "}})
+    assert codes(blank) == ["VALIDATION"] and "project" in blank["errors"][0]["message"]
+    # Enums and integers are checked by GraphQL itself before the resolver runs.
+    for wrong in ({"metric": "SHOUTING"}, {"metric": "PAGERANK", "engine": "SPARK"},
+                  {"metric": "PAGERANK", "tieTypes": ["GOSSIP"]},
+                  {"metric": "PAGERANK", "seed": 2 ** 40}):
+        body = editor.post(START, {"input": {**wrong, "project": scratch + "none"}})
+        assert body.get("errors") and not body.get("data"), (wrong, body)
+    with driver.session(database=database) as session:
+        left = session.run(f"MATCH (j:{Label.ANALYSIS_JOB}) WHERE j.scope STARTS WITH $p "
+                           "RETURN count(j) AS n", p=scratch).single(strict=True)["n"]
+    assert left == 0
+
+
 def test_pagerank_of_100k_stakeholders_as_a_job(
     clients: dict[str, Client], big_project: str, db: GraphDB
 ) -> None:

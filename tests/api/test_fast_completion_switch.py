@@ -11,8 +11,12 @@ import sys
 _PROBE = """
 import json, sys
 from stakegraph.api.app import create_app
+from stakegraph.api.schema import build_schema
 from stakegraph.settings import get_settings
-app = create_app(get_settings())
+settings = get_settings()
+app = create_app(settings)
+# A worker builds its schema once it has read the model in force; build the shipped one here.
+build_schema(settings)
 print(json.dumps({"imported": "stakegraph.api.execution" in sys.modules}))
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import websockets
-from api_support import Client, Server, start_server, stop_server
+from api_support import Client, Server, run_async, start_server, stop_server
 from stakegraph.schema.graphdb import GraphDB
 
 PROTOCOL = "graphql-transport-ws"
@@ -105,7 +105,7 @@ def test_changes_reach_every_subscriber_in_commit_order(
             await s.__aexit__()
         return got, mine
 
-    got, editor_events = asyncio.run(scenario())
+    got, editor_events = run_async(scenario())
     for events in got:
         assert [e["entity"] for e in events] == ["ASSESSMENTS"] * 3
         assert [e["ids"] for e in events] == [sorted([scratch + n, scratch + "p"])
@@ -148,7 +148,7 @@ def test_a_load_reaches_subscribers_and_a_reconnect_catches_up(
             missed = await again.events(1)
         return seen, missed
 
-    seen, missed = asyncio.run(scenario())
+    seen, missed = run_async(scenario())
     assert seen["op"] == "LOADED" and set(seen["ids"]) == {scratch + "x", scratch + "y"}
     assert "email" not in seen["fields"] and "name" in seen["fields"], "no personal field names"
     assert missed[0]["seq"] > seen["seq"] and missed[0]["ids"] == [scratch + "z"]
@@ -160,7 +160,7 @@ def test_anonymous_subscribers_are_refused(two_workers: Server) -> None:
         async with Subscriber(two_workers.url, {}, {}) as s:
             return dict(json.loads(await asyncio.wait_for(s.socket.recv(), 10)))
 
-    message = asyncio.run(scenario())
+    message = run_async(scenario())
     assert message["type"] in ("error", "next")
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"

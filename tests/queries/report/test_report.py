@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import subprocess
 import unicodedata
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pypdf
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 from stakegraph.queries.analytics import Request, Scope, analyse
 from stakegraph.queries.library import run_query
 from stakegraph.queries.plots import data
@@ -24,26 +23,12 @@ from stakegraph.queries.plots.matrix import matrix_figure, short_name
 from stakegraph.queries.report.render import SECTIONS
 from stakegraph.schema.graphdb import GraphDB
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PROJECT = "demo-icbt"
 AT = "2026-11-23"
 SINCE = "2025-12-31"
 # A4 is 210 mm wide; the report's @page leaves 12 mm each side: 186 mm = 703 CSS pixels.
 A4_CONTENT_PX = 703
 A4_POINTS = (595.3, 841.9)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
