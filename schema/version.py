@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from neo4j import ManagedTransaction, Session, unit_of_work
+from neo4j import ManagedTransaction, Record, Session, unit_of_work
 from stakegraph.schema.errors import ConflictError, StakegraphError, UnavailableError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import MODEL_VERSION, Label
@@ -224,6 +224,17 @@ def write_transaction(
             if closed.final or time.monotonic() >= deadline:
                 raise
             time.sleep(_WAIT_STEP_S)
+
+
+def _records(tx: ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Record]:
+    return list(tx.run(query, dict(params)))
+
+
+def write_query(db: GraphDB, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+    """Returns the records of one write query run through `write_transaction` (the gated
+    counterpart of `GraphDB.write`)."""
+    with db.session() as session:
+        return write_transaction(session, _records, query, params or {})
 
 
 def set_write_wait(seconds: float) -> None:

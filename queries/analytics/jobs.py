@@ -52,7 +52,7 @@ from stakegraph.schema.version import (
     GraphState,
     state_in,
     version_refusal,
-    write_transaction,
+    write_query,
 )
 
 # A running job whose process has not beaten for this long is failed by the next sweep (the
@@ -206,8 +206,7 @@ def _records(tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> 
 
 def _write(db: GraphDB, statement: str, **params: Any) -> list[Record]:
     """Returns the records of ``statement`` run in one gated write transaction."""
-    with db.session() as session:
-        return write_transaction(session, _records, statement, params)
+    return write_query(db, statement, params)
 
 
 def beat_refusal(state: GraphState) -> StakegraphError | None:
