@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record
+from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record, unit_of_work
 from neo4j.exceptions import (
     ClientError,
     ConstraintError,
@@ -23,6 +23,14 @@ from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.schema import change_feed
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import RecordData
+from stakegraph.schema.version import (
+    STALE_S,
+    STATE,
+    WRITE_METADATA,
+    GateClosed,
+    state_from,
+    write_refusal,
+)
 
 from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
@@ -157,11 +165,21 @@ class Gateway:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Returns what ``work`` returns, run in one write transaction (all or nothing)."""
+        """Returns what ``work`` returns, run in one write transaction (all or nothing), after
+        checking in that transaction that the graph may be written (stakegraph.schema.version:
+        no backup, restore or migration holding writers back, the model version this code's)."""
 
+        @unit_of_work(metadata=WRITE_METADATA)
         async def unit(tx: AsyncManagedTransaction) -> T:
-            # Every mutation records its change in the feed: taking the feed's lock first
-            # makes concurrent mutations queue rather than deadlock (see change_feed).
+            self.round_trips += 1
+            record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+            refusal = write_refusal(state_from(None if record is None else record.data()))
+            if refusal is not None:
+                raise refusal
+            # Every mutation records its change in the feed: taking the feed's lock before
+            # any other makes concurrent mutations queue rather than deadlock (see
+            # change_feed). The gate is read before it, so a refused write never queues
+            # behind other mutations for a lock it will not use.
             await (await tx.run(change_feed.GATE)).consume()
             return await work(Tx(tx, self))
 
@@ -185,6 +203,12 @@ class Gateway:
                         session.execute_write(unit), max(0.1, deadline - time.monotonic()))
             except TimeoutError as exc:
                 raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
+            except GateClosed as closed:
+                # A backup or a migration holds writers back for a moment: wait for it within
+                # the budget, then say why the write did not happen.
+                if closed.final or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
             except TransientError as exc:
                 if not _is_contention(exc) or time.monotonic() > deadline:
                     raise _translate(exc) from exc
@@ -201,3 +225,24 @@ def _translate(exc: Exception) -> Exception:
     if is_unavailable(exc):
         return ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     return exc
+
+
+async def write_unless_held(
+    driver: AsyncDriver, database: str, query: str, params: Mapping[str, Any]
+) -> list[RecordData] | None:
+    """Returns the records of ``query`` run in one write transaction that first checks the
+    version and the maintenance gate, like every API write; None, without writing or waiting,
+    when they refuse it. For housekeeping outside any request (failing dead analysis jobs,
+    pruning the change feed) that can as well wait for its next turn: a prune in the middle of
+    a restore would delete restored changes and make the restore's final check fail."""
+
+    @unit_of_work(metadata=WRITE_METADATA)
+    async def unit(tx: AsyncManagedTransaction) -> list[RecordData] | None:
+        record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+        if write_refusal(state_from(None if record is None else record.data())) is not None:
+            return None
+        result = await tx.run(query, dict(params))
+        return [row.data() async for row in result]
+
+    async with driver.session(database=database) as session:
+        return await session.execute_write(unit)

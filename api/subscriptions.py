@@ -28,6 +28,7 @@ from stakegraph.api.auth import Role
 from stakegraph.api.context import can_see_personal, require
 from stakegraph.api.errors import invalid
 from stakegraph.api.extensions import client_error
+from stakegraph.api.gateway import write_unless_held
 from stakegraph.api.gql import camel
 from stakegraph.loaders.tables import LOAD_ORDER, tables
 from stakegraph.schema import change_feed
@@ -159,8 +160,10 @@ class FeedFollower:
             return
         self._pruned_at = now
         before = (datetime.now(UTC) - self.retention).isoformat().replace("+00:00", "Z")
-        await self.driver.execute_query(change_feed.PRUNE, before=before, limit=10_000,
-                                        database_=self.database)
+        # Through the gate like any write: a prune during a restore would delete restored
+        # changes (the restore's check would then fail); refused, it waits for its next turn.
+        await write_unless_held(self.driver, self.database, change_feed.PRUNE,
+                                {"before": before, "limit": 10_000})
 
     async def changes(self, projects: Iterable[str], entities: Iterable[str],
                       after: int | None) -> AsyncGenerator[dict[str, Any], None]:

@@ -37,6 +37,7 @@ from stakegraph.api.gateway import Gateway
 from stakegraph.schema.errors import NotFoundError, SetupError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
+from stakegraph.schema.version import write_query
 from strawberry import Info
 
 from stakegraph.settings import Settings
@@ -262,8 +263,10 @@ def register_documents(db: GraphDB, documents: Iterable[str], actor: str
     out = []
     for document in documents:
         operations = operations_of(document)
-        rows = db.write(_REGISTER, {"id": document_id(document), "document": document,
-                                    "operations": operations, "now": _now(), "actor": actor})
+        # Through the gate like every stakegraph write (`stakegraph documents add`).
+        rows = write_query(db, _REGISTER, {"id": document_id(document), "document": document,
+                                           "operations": operations, "now": _now(),
+                                           "actor": actor})
         out.append(rows[0].data())
     return out
 
@@ -276,7 +279,7 @@ def list_documents(db: GraphDB) -> list[dict[str, Any]]:
 def remove_document(db: GraphDB, raw_id: str) -> str:
     """Returns the id of the document removed; raises NOT_FOUND when none has it."""
     ident = normalise_id(raw_id)
-    removed = db.write(_REMOVE, {"id": ident})[0]["removed"]
+    removed = write_query(db, _REMOVE, {"id": ident})[0]["removed"]
     if not removed:
         raise NotFoundError(f"no trusted document {ident} (see `stakegraph documents list`)")
     return ident

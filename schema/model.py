@@ -44,6 +44,11 @@ class Label(StrEnum):
     TRUSTED_DOCUMENT = "TrustedDocument"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
+    # The graph's own records, also kept out of NODES: the model version it was written with
+    # and, while a backup, restore or migration holds writers back, the maintenance gate
+    # (schema/version.py); one node per migration applied to it (schema/migrations.py).
+    META = "StakegraphMeta"
+    MIGRATION = "Migration"
 
 
 class Rel(StrEnum):
@@ -82,6 +87,12 @@ class Kind(StrEnum):
             Kind.ORGANISATION: Label.ORGANISATION,
         }[self]
 
+
+# The version of this model as the graph records it (`StakegraphMeta {id: 'model'}`): a graph
+# written with an older one is migrated forward by `stakegraph schema apply`; every change to
+# stored data that older code would misread bumps it, with its migration in schema/migrations.py.
+# 1: the releases before versions were recorded; 2: vocabulary terms carry `origin`.
+MODEL_VERSION = 2
 
 # Ties between stakeholders, the edges of the network analytics.
 TIE_TYPES: tuple[Rel, ...] = (Rel.INFLUENCES, Rel.TRUSTS, Rel.COLLABORATES_WITH, Rel.REFERRED)

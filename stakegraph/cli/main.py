@@ -8,6 +8,7 @@ import typer
 
 from stakegraph import __version__
 from stakegraph.cli import (
+    backup_cmd,
     documents_cmd,
     export_cmd,
     neo4j_cmd,
@@ -47,6 +48,9 @@ app.command("generate")(generate_cmd)
 app.command("load")(load)
 app.command("template")(template)
 app.add_typer(person_cmd.app, name="person")
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)
+app.command("fingerprint")(backup_cmd.fingerprint)
 
 _debug = False
 
