@@ -25,7 +25,7 @@ from stakegraph.api.auth import Role
 from stakegraph.api.context import Context, require
 from stakegraph.api.enums import TieType
 from stakegraph.api.errors import invalid, not_found
-from stakegraph.api.gateway import Tx
+from stakegraph.api.gateway import Tx, write_unless_held
 from stakegraph.api.validation import clean_id
 from stakegraph.queries.analytics import jobs
 from stakegraph.queries.analytics.metrics import RANK_KEY
@@ -308,9 +308,15 @@ async def fail_interrupted(driver: AsyncDriver, database: str) -> list[str]:
     records, _, _ = await driver.execute_query(
         jobs.RUNNING_ON_HOST, host=host, database_=database, routing_=RoutingControl.READ)
     dead = [r["id"] for r in records if r["pid"] is None or not runs_job(r["pid"], r["id"])]
-    records, _, _ = await driver.execute_query(
-        jobs.SWEEP, jobs.sweep_params(dead), database_=database, routing_=RoutingControl.WRITE)
-    failed = [r["id"] for r in records]
+    rows = await write_unless_held(driver, database, jobs.SWEEP, jobs.sweep_params(dead))
+    if rows is None:
+        # A backup, restore or migration holds writers back, or the graph is of another model
+        # version: the worker starts anyway. Readers see such jobs failed already
+        # (`jobs.as_seen`), and the sweep before the next job is started writes it.
+        log.warning("analysis jobs: the graph does not take writes now; dead jobs are failed "
+                    "by a later sweep")
+        return []
+    failed = [r["id"] for r in rows]
     if failed:
         log.warning("analysis jobs interrupted (marked failed): %s", ", ".join(failed))
     return failed

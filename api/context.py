@@ -38,6 +38,15 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # What the request's executor asked to forget once the request is answered.
     releases: list[Callable[[], None]] = field(default_factory=list)
+    # The worker's rate limiter (subscriptions check it as they start) and the caller's address
+    # (anonymous callers are limited by it).
+    rate: Any = None
+    address: str | None = None
+    # Trusted documents: the request comes from the API's own GraphiQL page.
+    graphiql: bool = False
+    # What ran, for the metrics, the trace and the access log (see api/app.py).
+    operation_name: str | None = None
+    operation_type: str | None = None
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.gateway, self.model)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stakegraph.api import metrics
 from stakegraph.api.gateway import Gateway
 from stakegraph.api.reads import Hop, by_ids, hop_query
 from stakegraph.schema.combined import Model
@@ -60,6 +61,7 @@ class Loaders:
             gateway = self._gateway
 
             async def load(ids: Sequence[str]) -> list[RecordData | None]:
+                metrics.batch_size("node", len(ids))
                 rows = await gateway.read(query, {"ids": list(ids)}, maps_only=True)
                 found = {r["id"]: r["node"] for r in rows}
                 return [found.get(i) for i in ids]
@@ -86,7 +88,10 @@ class Loaders:
                 return HopPage(request.offset + len(rows), rows[: request.limit])
 
             async def load(ids: Sequence[str]) -> list[HopPage]:
-                rows = await gateway.read(query, {**params, "ids": list(ids)}, maps_only=True)
+                metrics.batch_size("hop", len(ids))
+                rows = await gateway.read(
+                    query, {**params, "ids": list(ids)}, maps_only=True
+                )
                 pages = rows[0]["pages"] if rows else []
                 found = {ident: page_of(total, page) for ident, total, page in pages}
                 return [found.get(i, HopPage(0, [])) for i in ids]

@@ -157,6 +157,8 @@ CLIENT_CODES: dict[ErrorCode, ErrorCode] = {
     ErrorCode.CONFLICT: ErrorCode.CONFLICT,
     ErrorCode.FORBIDDEN: ErrorCode.FORBIDDEN,
     ErrorCode.UNAVAILABLE: ErrorCode.UNAVAILABLE,
+    ErrorCode.RATE_LIMITED: ErrorCode.RATE_LIMITED,
+    ErrorCode.UNTRUSTED_DOCUMENT: ErrorCode.UNTRUSTED_DOCUMENT,
 }
 
 
@@ -198,6 +200,18 @@ def client_error(exc: Exception, request_id: str) -> GraphQLError:
     return format_error(GraphQLError(str(exc), original_error=exc), request_id)
 
 
+def _note_operation(execution_context: Any, context: Any) -> None:
+    """Tells the request's context which operation ran (its name and type), for the metrics,
+    the trace and the access log; nothing when the document named none."""
+    if context is None or not hasattr(context, "operation_name"):
+        return
+    try:
+        context.operation_name = execution_context.operation_name
+        context.operation_type = execution_context.operation_type.value
+    except (RuntimeError, AttributeError):  # no document, or no operation in it
+        pass
+
+
 class Diagnostics(SchemaExtension):
     """Adds the request id (always), and with the debug setting the database round trips, which
     executor completed the root fields and which worker process answered, to the response's
@@ -208,6 +222,7 @@ class Diagnostics(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
+        _note_operation(self.execution_context, context)
         out: dict[str, Any] = {"requestId": _request_id(context)}
         gateway = getattr(context, "gateway", None)
         if self.debug and gateway is not None:

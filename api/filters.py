@@ -21,6 +21,7 @@ from typing import Any
 import strawberry
 from stakegraph.api.errors import invalid
 from stakegraph.api.gql import camel, list_of, optional, python_name, scalar
+from stakegraph.api.validation import clean_id
 from stakegraph.api.vocab import vocabulary_code
 from stakegraph.schema.combined import Model
 from stakegraph.schema.model import Label, Prop, PropType, Rel
@@ -95,7 +96,17 @@ class FilterSet:
 def _ids(model: Model, values: list[str]) -> list[str]:
     if len(values) > MAX_FILTER_IDS:
         raise invalid("ids", f"at most {MAX_FILTER_IDS} ids, got {len(values)}")
-    return list(values)
+    return [clean_id("ids", v) for v in values]
+
+
+def _an_id(name: str) -> ToParam:
+    # An id as the loader reads one (at most 200 printable characters): a longer value can
+    # match nothing, and Neo4j looked up a 100,000-character key in its index for each of
+    # 10,000 stakeholders (a second alone, past the read budget under load).
+    def checked(model: Model, value: Any) -> str:
+        return clean_id(name, value)
+
+    return checked
 
 
 def _id_prefix(model: Model, value: str) -> str:
@@ -219,7 +230,7 @@ def build_filters(model: Model) -> Filters:
         *property_filters(model, Label.STAKEHOLDER, "n"),
         FilterField("project", optional(strawberry.ID), "Assessed in this project.",
                     f"EXISTS {{ (n)-[:{Rel.ASSESSED}]->(:{Label.PROJECT} {{id: $project}}) }}",
-                    "project"),
+                    "project", _an_id("project")),
         FilterField("category", optional(str),
                     "Current 9 C category (in `project` if given).", "", "category",
                     _term("category", "nine_cs")),
@@ -231,11 +242,11 @@ def build_filters(model: Model) -> Filters:
         *_common(),
         FilterField("project", optional(strawberry.ID), "Of this project.",
                     f"EXISTS {{ (n)-[:{Rel.FOR_PROJECT}]->(:{Label.PROJECT} "
-                    "{id: $activityProject}) }", "activityProject"),
+                    "{id: $activityProject}) }", "activityProject", _an_id("project")),
         FilterField("participant", optional(strawberry.ID),
                     "With this stakeholder taking part.",
                     f"EXISTS {{ (:{Label.STAKEHOLDER} {{id: $participant}})"
-                    f"-[:{Rel.PARTICIPATED_IN}]->(n) }}", "participant"),
+                    f"-[:{Rel.PARTICIPATED_IN}]->(n) }}", "participant", _an_id("participant")),
         *property_filters(model, Label.ACTIVITY, "n"),
     ]
     entity = [

@@ -9,18 +9,28 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record
+from neo4j import READ_ACCESS, AsyncDriver, AsyncManagedTransaction, Record, unit_of_work
 from neo4j.exceptions import (
+    ClientError,
     ConstraintError,
     DriverError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
+from stakegraph.api import tracing
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
 from stakegraph.schema import change_feed
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import RecordData
+from stakegraph.schema.version import (
+    STALE_S,
+    STATE,
+    WRITE_METADATA,
+    GateClosed,
+    state_from,
+    write_refusal,
+)
 
 from stakegraph.db import open_async_driver
 from stakegraph.settings import Settings
@@ -83,7 +93,12 @@ def is_unavailable(exc: BaseException) -> bool:
     """Returns True when ``exc`` means the database could not be reached."""
     if isinstance(exc, _UNAVAILABLE):
         return True
-    return isinstance(exc, DriverError) and "acquisition" in str(exc).lower()
+    # The driver reports a pool that stayed full past the acquisition timeout as a DriverError
+    # or, from the pool itself, as a ClientError "failed to obtain a connection from the pool":
+    # both mean the database cannot take the request now, not that the request is wrong.
+    text = str(exc).lower()
+    return isinstance(exc, DriverError | ClientError) and (
+        "acquisition" in text or "obtain a connection from the pool" in text)
 
 
 # A write's whole budget, retries included. A Neo4j that is shutting down can leave a
@@ -114,8 +129,9 @@ class Tx:
     async def run(self, query: str, **params: Any) -> list[RecordData]:
         """Returns the records of ``query`` as dicts."""
         self._gateway.round_trips += 1
-        result = await self._tx.run(query, params)
-        return [record.data() async for record in result]
+        with tracing.query_span("run", query, self._gateway.database):
+            result = await self._tx.run(query, params)
+            return [record.data() async for record in result]
 
 
 class Gateway:
@@ -125,6 +141,9 @@ class Gateway:
         self.driver = driver
         self.database = database
         self.round_trips = 0
+        # Seconds spent waiting on Neo4j (overlapping reads each count): the request's
+        # database time in the metrics.
+        self.db_seconds = 0.0
         # The reads of one request share one budget, so a request answers within it however
         # many levels it reads.
         self._read_deadline = time.monotonic() + _READ_BUDGET_S
@@ -139,15 +158,19 @@ class Gateway:
         API's own loaders, where converting every nested value cost more than the round trip.
         """
         self.round_trips += 1
+        began = time.perf_counter()
         try:
-            records = await asyncio.wait_for(
-                self._read_records(query, dict(params or {})),
-                max(0.1, self._read_deadline - time.monotonic()),
-            )
+            with tracing.query_span("read", query, self.database):
+                records = await asyncio.wait_for(
+                    self._read_records(query, dict(params or {})),
+                    max(0.1, self._read_deadline - time.monotonic()),
+                )
         except TimeoutError as exc:
             raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
         except Exception as exc:
             raise _translate(exc) from exc
+        finally:
+            self.db_seconds += time.perf_counter() - began
         if maps_only:
             keys = records[0].keys() if records else []
             return [dict(zip(keys, record, strict=True)) for record in records]
@@ -176,17 +199,36 @@ class Gateway:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Returns what ``work`` returns, run in one write transaction (all or nothing)."""
+        """Returns what ``work`` returns, run in one write transaction (all or nothing), after
+        checking in that transaction that the graph may be written (stakegraph.schema.version:
+        no backup, restore or migration holding writers back, the model version this code's)."""
 
+        @unit_of_work(metadata=WRITE_METADATA)
         async def unit(tx: AsyncManagedTransaction) -> T:
-            # Every mutation records its change in the feed: taking the feed's lock first
-            # makes concurrent mutations queue rather than deadlock (see change_feed).
+            self.round_trips += 1
+            record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+            refusal = write_refusal(state_from(None if record is None else record.data()))
+            if refusal is not None:
+                raise refusal
+            # Every mutation records its change in the feed: taking the feed's lock before
+            # any other makes concurrent mutations queue rather than deadlock (see
+            # change_feed). The gate is read before it, so a refused write never queues
+            # behind other mutations for a lock it will not use.
             await (await tx.run(change_feed.GATE)).consume()
             return await work(Tx(tx, self))
 
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails
         # fast); lock contention between writers of the same nodes is no outage, so deadlocks
         # and lock waits get retried here, within the write budget, before UNAVAILABLE.
+        began = time.perf_counter()
+        try:
+            with tracing.query_span("write", "", self.database):
+                return await self._write(unit)
+        finally:
+            self.db_seconds += time.perf_counter() - began
+
+    async def _write(self, unit: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Returns what ``unit`` returns, retried on lock contention within the budget."""
         deadline = time.monotonic() + _WRITE_BUDGET_S
         while True:
             try:
@@ -195,6 +237,12 @@ class Gateway:
                         session.execute_write(unit), max(0.1, deadline - time.monotonic()))
             except TimeoutError as exc:
                 raise ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from exc
+            except GateClosed as closed:
+                # A backup or a migration holds writers back for a moment: wait for it within
+                # the budget, then say why the write did not happen.
+                if closed.final or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
             except TransientError as exc:
                 if not _is_contention(exc) or time.monotonic() > deadline:
                     raise _translate(exc) from exc
@@ -211,3 +259,24 @@ def _translate(exc: Exception) -> Exception:
     if is_unavailable(exc):
         return ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     return exc
+
+
+async def write_unless_held(
+    driver: AsyncDriver, database: str, query: str, params: Mapping[str, Any]
+) -> list[RecordData] | None:
+    """Returns the records of ``query`` run in one write transaction that first checks the
+    version and the maintenance gate, like every API write; None, without writing or waiting,
+    when they refuse it. For housekeeping outside any request (failing dead analysis jobs,
+    pruning the change feed) that can as well wait for its next turn: a prune in the middle of
+    a restore would delete restored changes and make the restore's final check fail."""
+
+    @unit_of_work(metadata=WRITE_METADATA)
+    async def unit(tx: AsyncManagedTransaction) -> list[RecordData] | None:
+        record = await (await tx.run(STATE, stale_s=STALE_S)).single()
+        if write_refusal(state_from(None if record is None else record.data())) is not None:
+            return None
+        result = await tx.run(query, dict(params))
+        return [row.data() async for row in result]
+
+    async with driver.session(database=database) as session:
+        return await session.execute_write(unit)

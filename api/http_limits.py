@@ -3,16 +3,50 @@ requests the HTTP layer turns away (batches, malformed or too deeply nested JSON
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from stakegraph.api.errors import ErrorCode
+from stakegraph.schema.errors import StakegraphError
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+log = logging.getLogger("stakegraph.api")
 
-def refusal(status: int, message: str, code: ErrorCode = ErrorCode.VALIDATION) -> JSONResponse:
+# The HTTP status of a request refused before GraphQL runs, by the refusal's code.
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION: 400,
+    ErrorCode.USAGE: 400,
+    ErrorCode.UNTRUSTED_DOCUMENT: 400,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.UNAVAILABLE: 503,
+}
+
+
+def refusal(status: int, message: str, code: ErrorCode = ErrorCode.VALIDATION,
+            headers: dict[str, str] | None = None, **details: Any) -> JSONResponse:
     """Returns a GraphQL-shaped error response (``errors[].extensions.code``) with ``status``;
     no ``data`` key, as GraphQL over HTTP has it for a request refused before execution."""
-    body = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
-    return JSONResponse(body, status_code=status)
+    body = {"errors": [{"message": message, "extensions": {"code": code.value, **details}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def coded_refusal(exc: StakegraphError) -> tuple[JSONResponse, str]:
+    """Returns the response refusing a request for ``exc``, and its code: 429 with
+    ``Retry-After`` for RATE_LIMITED; a server-side failure is masked as INTERNAL."""
+    code = ErrorCode(exc.code)
+    status = STATUS.get(code)
+    if status is None:
+        log.error("refused before GraphQL ran: %s", exc, exc_info=exc)
+        return refusal(500, "internal error", ErrorCode.INTERNAL), ErrorCode.INTERNAL.value
+    headers = None
+    retry_after = exc.details.get("retryAfter")
+    if code == ErrorCode.RATE_LIMITED and retry_after is not None:
+        headers = {"Retry-After": str(retry_after)}
+    return refusal(status, exc.message, code, headers, **exc.details), code.value
 
 
 def http_message(reason: str) -> str:

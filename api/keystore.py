@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from neo4j import ManagedTransaction
 from stakegraph.api.auth import Role, hash_key, new_key
 from stakegraph.schema.errors import NotFoundError, StakegraphError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label
+from stakegraph.schema.version import write_transaction
 
 _SCHEMA = (
     f"CREATE CONSTRAINT api_key_id_unique IF NOT EXISTS "
@@ -53,13 +55,23 @@ def create_key(
     key = new_key()
     key_id = id_prefix + secrets.token_hex(6)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    db.write(
+    _write(
+        db,
         f"CREATE (k:{Label.API_KEY} {{id: $id, name: $name, role: $role, hash: $hash, "
         "created_at: $now})",
         {"id": key_id, "name": name.strip(), "role": checked.value, "hash": hash_key(key),
          "now": now},
     )
     return ApiKeyInfo(key_id, name.strip(), checked.value, now, None), key
+
+
+def _write(db: GraphDB, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    # Keys are part of what a backup keeps: their writes pass the same gate as every other.
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return tx.run(query, params).data()
+
+    with db.session() as session:
+        return write_transaction(session, work)
 
 
 def _info(row: dict[str, Any]) -> ApiKeyInfo:
@@ -78,7 +90,8 @@ def list_keys(db: GraphDB) -> list[ApiKeyInfo]:
 def revoke_key(db: GraphDB, key_id: str) -> ApiKeyInfo:
     """Returns the key after marking it revoked; an unknown id is a one-line error."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    records = db.write(
+    records = _write(
+        db,
         f"MATCH (k:{Label.API_KEY} {{id: $id}}) "
         "SET k.revoked_at = coalesce(k.revoked_at, $now) "
         "RETURN k.id AS id, k.name AS name, k.role AS role, k.created_at AS created_at, "
@@ -87,4 +100,4 @@ def revoke_key(db: GraphDB, key_id: str) -> ApiKeyInfo:
     )
     if not records:
         raise NotFoundError(f"no API key with id {key_id!r} (see `stakegraph apikey list`)")
-    return _info(records[0].data())
+    return _info(records[0])

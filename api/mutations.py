@@ -20,6 +20,7 @@ from stakegraph.api.gql import param, resolver
 from stakegraph.api.mutation_inputs import MutationInputs
 from stakegraph.api.object_types import ObjectTypes
 from stakegraph.api.privacy import PrivacyMutation
+from stakegraph.api.trusted import TrustedDocumentMutation
 from stakegraph.api.validation import clean_id, clean_optional, clean_row, clean_value, properties
 from stakegraph.loaders.plan import assessment_id
 from stakegraph.loaders.tables import TIE_WORDS, Tables, tables
@@ -460,7 +461,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
               [param("type", TieType), param("source_id", strawberry.ID),
                param("target_id", strawberry.ID)], bool,
               "Removes a tie (NOT_FOUND if there is none).")
-    return strawberry.type(type("Mutation", (PrivacyMutation, AnalysisJobMutation), build.fields))
+    return strawberry.type(type("Mutation", (PrivacyMutation, TrustedDocumentMutation,
+                                             AnalysisJobMutation), build.fields))
 
 
 def _record_activity_input(inputs: MutationInputs) -> type:

@@ -19,6 +19,7 @@ from stakegraph.api.object_types import ObjectTypes
 from stakegraph.api.pagination import Connection, connection, wants_total, window
 from stakegraph.api.privacy import PrivacyQuery
 from stakegraph.api.reads import page_query
+from stakegraph.api.trusted import TrustedDocumentQuery
 from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.model import Label
 from strawberry import Info
@@ -149,7 +150,8 @@ def build_query(types: ObjectTypes, filters: Filters) -> type:
             param("first", optional(int), None), param("after", optional(str), None)],
             connection_of(types["Concept"])),
         description="Vocabulary terms, in their scheme's order.")
-    return strawberry.type(type("Query", (LibraryQuery, PrivacyQuery, AnalysisJobQuery), fields))
+    return strawberry.type(type(
+        "Query", (LibraryQuery, PrivacyQuery, TrustedDocumentQuery, AnalysisJobQuery), fields))
 
 
 def _type_of(label: Label) -> str:

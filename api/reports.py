@@ -18,7 +18,7 @@ from stakegraph.api.auth import KeyCache, Principal, Role, credential, resolve
 from stakegraph.api.context import check_role
 from stakegraph.api.errors import ErrorCode, invalid, not_found
 from stakegraph.api.gateway import Gateway
-from stakegraph.api.http_limits import refusal
+from stakegraph.api.http_limits import coded_refusal, refusal
 from stakegraph.queries.library import bind, get_query, native
 from stakegraph.queries.report.plan import QueryCall, ReportData, ReportRequest, calls, follow_up
 from stakegraph.schema.combined import Model
@@ -63,6 +63,9 @@ def report_endpoint(
         gateway = Gateway(request.app.state.driver, settings.neo4j_database)
         try:
             principal = await _caller(request, settings, keys, gateway)
+            rate = getattr(request.app.state, "rate", None)
+            if rate is not None:
+                rate.check(principal, request.client.host if request.client else None)
             check_role(principal, settings, Role.READER)
             wanted = _request(request, principal)
             data = await _read(gateway, wanted, served)
@@ -72,6 +75,8 @@ def report_endpoint(
             page = await asyncio.to_thread(report_html, data)
         except StakegraphError as exc:
             code = ErrorCode(exc.code)
+            if code == ErrorCode.RATE_LIMITED:
+                return coded_refusal(exc)[0]
             return refusal(STATUS.get(code, 500), exc.message, code)
         return HTMLResponse(page, headers={
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -23,10 +23,12 @@ from typing import Any
 
 import strawberry
 from neo4j import AsyncDriver, RoutingControl
+from stakegraph.api import metrics
 from stakegraph.api.auth import Role
 from stakegraph.api.context import can_see_personal, require
 from stakegraph.api.errors import invalid
 from stakegraph.api.extensions import client_error
+from stakegraph.api.gateway import write_unless_held
 from stakegraph.api.gql import camel
 from stakegraph.loaders.tables import LOAD_ORDER, tables
 from stakegraph.schema import change_feed
@@ -96,6 +98,9 @@ class FeedFollower:
         self.last: int | None = None
         self.subscribers: set[_Subscriber] = set()
         self._task: asyncio.Task[None] | None = None
+        # Subscribers that start together must not each start a follower (every change would
+        # then reach them twice): the first starts it, the others wait for it.
+        self._starting = asyncio.Lock()
         self._pruned_at = 0.0
 
     async def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -106,9 +111,10 @@ class FeedFollower:
     async def start(self) -> None:
         """Starts following from the feed's current end, if not following yet (returns
         nothing)."""
-        if self._task is None:
-            self.last = (await self._read(change_feed.LAST))[0]["last"]
-            self._task = asyncio.create_task(self._follow())
+        async with self._starting:
+            if self._task is None:
+                self.last = (await self._read(change_feed.LAST))[0]["last"]
+                self._task = asyncio.create_task(self._follow())
 
     async def stop(self) -> None:
         """Stops following (returns nothing)."""
@@ -154,19 +160,29 @@ class FeedFollower:
             return
         self._pruned_at = now
         before = (datetime.now(UTC) - self.retention).isoformat().replace("+00:00", "Z")
-        await self.driver.execute_query(change_feed.PRUNE, before=before, limit=10_000,
-                                        database_=self.database)
+        # Through the gate like any write: a prune during a restore would delete restored
+        # changes (the restore's check would then fail); refused, it waits for its next turn.
+        await write_unless_held(self.driver, self.database, change_feed.PRUNE,
+                                {"before": before, "limit": 10_000})
 
     async def changes(self, projects: Iterable[str], entities: Iterable[str],
                       after: int | None) -> AsyncGenerator[dict[str, Any], None]:
         """Yields the changes after ``after`` (or from now), in commit order, that belong to
         ``projects`` and ``entities`` (empty: all), until the subscriber stops listening."""
         await self.start()
+        if not self.subscribers:
+            # An idle follower reads nothing, so its place is old: it goes on from the end.
+            end = (await self._read(change_feed.LAST))[0]["last"]
+            if not self.subscribers:
+                self.last = max(self.last or 0, end)
         subscriber = _Subscriber(frozenset(projects), frozenset(entities))
         # No await between reading where the follower is and attaching: every later change
         # comes through the queue, every earlier one through the replay below.
         upto = self.last
         self.subscribers.add(subscriber)
+        # What the subscriber has had (or asked to skip): a change handed again (a follower
+        # that re-reads after a moment away) is not sent twice.
+        floor = max((x for x in (after, upto) if x is not None), default=0)
         try:
             if after is not None and upto is not None and after < upto:
                 while after < upto:
@@ -183,6 +199,9 @@ class FeedFollower:
                 if handed is None:
                     raise invalid("changes", "the subscriber fell too far behind and was "
                                   "disconnected; reconnect with `after`")
+                if handed["seq"] <= floor:
+                    continue
+                floor = handed["seq"]
                 yield handed
         finally:
             self.subscribers.discard(subscriber)
@@ -221,6 +240,8 @@ class Subscription:
         request_id = str(getattr(info.context, "request_id", "-"))
         try:
             context = require(info, Role.READER)
+            if context.rate is not None:
+                context.rate.check(context.principal, context.address)
             if after is not None and after < 0:
                 raise invalid("after", "must be 0 or more")
             follower: FeedFollower | None = getattr(context, "feed", None)
@@ -229,9 +250,18 @@ class Subscription:
             personal = _personal_by_table(context.model)
             sees_personal = can_see_personal(info)
             names = [e.value for e in entities or []]
-            async for change in follower.changes(projects or [], names, after):
-                hidden = (frozenset() if sees_personal
-                          else personal.get(change["entity"], frozenset()))
-                yield _event(change, hidden)
+            gauge = metrics.current.subscriptions if metrics.current is not None else None
+            if gauge is not None:
+                gauge.inc()
+            try:
+                async for change in follower.changes(projects or [], names, after):
+                    hidden = (frozenset() if sees_personal
+                              else personal.get(change["entity"], frozenset()))
+                    if metrics.current is not None:
+                        metrics.current.events.inc()
+                    yield _event(change, hidden)
+            finally:
+                if gauge is not None:
+                    gauge.dec()
         except Exception as exc:
             raise client_error(exc, request_id) from None

@@ -868,6 +868,308 @@ def medians(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str,
 TARGETS = {("nested", 8): 1.4, ("mixed", 8): 1.4}  # issue 13: req/s ratio; 1.0 elsewhere
 
 
+# --- Apps (issue 17): the cost of metrics, tracing-off and rate limits; a noisy key's effect
+# on a quiet one; subscriptions under mutations. Run with --apps-overhead, --rate-isolation,
+# --subscriptions (each beside the others or alone); written to api-apps-<date>.json.
+
+APPS_OFF = {"STAKEGRAPH_API_METRICS": "false"}
+# Metrics on, no OTLP endpoint (tracing off), every role limited far above what is sent, so
+# each request pays the shared table's check and none is refused.
+APPS_ON = {"STAKEGRAPH_API_METRICS": "true", "STAKEGRAPH_API_RATE_READER": "1000000/s",
+           "STAKEGRAPH_API_RATE_ANONYMOUS": "1000000/s"}
+
+
+def start_apps(port: int, workers: int, extra: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Returns the running API with ``workers`` processes sharing one state directory (as
+    `stakegraph serve` runs them), with the ``extra`` settings."""
+    conn = connection(get_settings())
+    state = tempfile.mkdtemp(prefix="bench-apps-")
+    env = dict(os.environ, STAKEGRAPH_API_PORT=str(port), STAKEGRAPH_API_WORKERS=str(workers),
+               NEO4J_URI=conn.uri, NEO4J_USER=conn.user, NEO4J_PASSWORD=conn.password,
+               STAKEGRAPH_API_STATE_DIR=state, STAKEGRAPH_API_LOG_LEVEL="warning", **extra)
+    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+         "--log-level", "warning", "--no-access-log"],
+        env=env,
+    )
+    _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
+    return process
+
+
+def apps_overhead(args: argparse.Namespace, key: str, project: str, prefix: str
+                  ) -> dict[str, Any]:
+    """Returns nested-query throughput with the apps features off and on, measured side by
+    side: the two servers run together and their cells alternate, ``args.rounds`` each."""
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        targets = {}
+        for name, extra in (("off", APPS_OFF), ("on", APPS_ON)):
+            port = free_port()
+            processes.append(start_apps(port, args.workers, extra))
+            targets[name] = Target(name, f"http://127.0.0.1:{port}/graphql",
+                                   {"X-API-Key": key}, LOOKUP, NESTED, processes[-1].pid)
+        body = [json.dumps({"query": NESTED, "variables": {"project": project,
+                                                           "prefix": prefix}})]
+        rows: list[dict[str, Any]] = []
+        for clients in args.clients:
+            for round_ in range(args.rounds):
+                for name in ("off", "on") if round_ % 2 == 0 else ("on", "off"):
+                    target = targets[name]
+                    row = {"query": "nested", "server": f"apps-{name}", "clients": clients,
+                           "round": round_,
+                           **counted(partial(measure, args, target, body, clients), target.pid)}
+                    rows.append(row)
+                    _print(row)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=15)
+    summary = []
+    for clients in args.clients:
+        med = {name: statistics.median(r["req_per_s"] for r in rows
+                                       if r["server"] == f"apps-{name}"
+                                       and r["clients"] == clients)
+               for name in ("off", "on")}
+        cpu = {name: statistics.median(r.get("server_cpu_ms_per_req", 0) for r in rows
+                                       if r["server"] == f"apps-{name}"
+                                       and r["clients"] == clients)
+               for name in ("off", "on")}
+        summary.append({"clients": clients, "req_per_s_off": med["off"],
+                        "req_per_s_on": med["on"], "on_over_off": med["on"] / med["off"],
+                        "server_cpu_ms_off": cpu["off"], "server_cpu_ms_on": cpu["on"]})
+        print(f"apps overhead {clients} clients: off {med['off']:.1f} req/s, on "
+              f"{med['on']:.1f} req/s, on/off x{med['on'] / med['off']:.3f}; server CPU/req "
+              f"{cpu['off']:.2f} vs {cpu['on']:.2f} ms", flush=True)
+    return {"rows": rows, "summary": summary}
+
+
+NOISE_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = %(key)s
+wrk.body = %(body)s
+"""
+
+
+def start_noise(url: str, key: str, body: str, clients: int, seconds: float
+                ) -> subprocess.Popen[str]:
+    """Returns a running ``wrk`` sending ``body`` as ``key`` over ``clients`` connections for
+    ``seconds``: C, so the noise costs the machine little beside what the server spends on it
+    (a Python client would take the CPU the quiet requests need)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(NOISE_SCRIPT % {"key": _lua_string(key), "body": _lua_string(body)})
+    return subprocess.Popen(
+        ["wrk", "-t", "1", "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+         "--timeout", "30s", "-s", handle.name, url], stdout=subprocess.PIPE, text=True)
+
+
+def noise_counts(process: subprocess.Popen[str]) -> dict[str, int]:
+    """Returns what the noise sent: requests, and those refused (non-2xx answers)."""
+    out, _ = process.communicate(timeout=120)
+    total = re.search(r"(\d+) requests in", out)
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"requests": int(total.group(1)) if total else 0,
+            "refused": int(refused.group(1)) if refused else 0}
+
+
+def rate_isolation(args: argparse.Namespace, db: Any, project: str, prefix: str
+                   ) -> dict[str, Any]:
+    """Returns the quiet key's nested-query latency alone and while a noisy key sends as fast
+    as 8 connections can and is mostly refused: readers are limited to ``args.reader_limit``
+    (below what the noise sends), the quiet key is an editor's, unlimited (one client sending
+    back to back would itself go past any limit the noise could meet on a small machine)."""
+    keys = [create_key(db, role, f"bench {role}", id_prefix="bench-rate-")
+            for role in ("editor", "reader")]
+    port = free_port()
+    process = start_apps(port, args.workers, {"STAKEGRAPH_API_METRICS": "true",
+                                              "STAKEGRAPH_API_RATE_READER": args.reader_limit})
+    url = f"http://127.0.0.1:{port}/graphql"
+    body = json.dumps({"query": NESTED, "variables": {"project": project, "prefix": prefix}})
+    quiet = Target("quiet", url, {"X-API-Key": keys[0][1]}, LOOKUP, NESTED, process.pid)
+    out: dict[str, Any] = {"reader_limit": args.reader_limit, "rows": []}
+    try:
+        for round_ in range(args.rounds):
+            for noisy in (False, True) if round_ % 2 == 0 else (True, False):
+
+                noise = (start_noise(url, keys[1][1], body, 8, args.seconds + 2)
+                         if noisy else None)
+                if noise is not None:
+                    time.sleep(0.5)  # the noise is under way before the quiet key starts
+                figures = asyncio.run(measure_httpx(quiet, [body], 1, args.seconds))
+                counts = noise_counts(noise) if noise is not None else {}
+                row = {"round": round_, "noise": noisy, "noise_answers": counts,
+                       "quiet_req_per_s": figures["req_per_s"], "quiet_p50_ms": figures["p50_ms"],
+                       "quiet_p99_ms": figures["p99_ms"]}
+                out["rows"].append(row)
+                print(f"rate isolation noise={noisy}: quiet p50 {figures['p50_ms']:.1f} "
+                      f"p99 {figures['p99_ms']:.1f} ms; noisy answers {counts}", flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        db.write("MATCH (k:ApiKey) WHERE k.id STARTS WITH 'bench-rate-' DELETE k")
+    for noisy in (False, True):
+        cells = [r for r in out["rows"] if r["noise"] == noisy]
+        out["quiet_p99_ms_" + ("with_noise" if noisy else "alone")] = statistics.median(
+            r["quiet_p99_ms"] for r in cells)
+    return out
+
+
+CREATE_PROJECT = "mutation($i: ProjectInput!) { createProject(input: $i) { id } }"
+SUBSCRIBE = "subscription { changes(entities: [PROJECTS]) { seq at ids } }"
+
+
+async def _subscription_cell(ws_url: str, url: str, key: str, editor: str, subscribers: int,
+                             rate: float, seconds: float, prefix: str) -> dict[str, Any]:
+    """Returns events per second and commit-to-event delays with ``subscribers`` connections
+    while projects are created at ``rate`` a second for ``seconds``."""
+    import websockets
+
+    acked: dict[str, float] = {}
+    arrivals: list[tuple[str, float, str]] = []
+    ready = asyncio.Event()
+    opened = 0
+
+    async def subscriber() -> None:
+        nonlocal opened
+        async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"],
+                                      max_queue=None) as socket:
+            await socket.send(json.dumps({"type": "connection_init",
+                                          "payload": {"apiKey": key}}))
+            await socket.recv()
+            await socket.send(json.dumps({"id": "1", "type": "subscribe",
+                                          "payload": {"query": SUBSCRIBE}}))
+            opened += 1
+            if opened == subscribers:
+                ready.set()
+            async for raw in socket:
+                message = json.loads(raw)
+                if message.get("type") != "next":
+                    continue
+                change = message["payload"]["data"]["changes"]
+                arrivals.append((change["ids"][0], time.time(), change["at"]))
+
+    tasks = []
+    for start in range(0, subscribers, 50):  # connect in waves, as clients arrive
+        tasks += [asyncio.create_task(subscriber())
+                  for _ in range(start, min(subscribers, start + 50))]
+        await asyncio.sleep(0.05)
+    await asyncio.wait_for(ready.wait(), 120)
+    await asyncio.sleep(1.0)  # every follower has started reading
+    cpu_before = time.process_time()
+    began = time.time()
+    async with httpx.AsyncClient(headers={"X-API-Key": editor}, timeout=30) as http:
+        n = 0
+        while time.time() - began < seconds:
+            ident = f"{prefix}{subscribers}-{n}"
+            n += 1
+            response = await http.post(url, json={"query": CREATE_PROJECT, "variables": {
+                "i": {"id": ident, "name": f"Bench {n}"}}})
+            acked[ident] = time.time()
+            if response.status_code != 200 or b'"errors"' in response.content:
+                raise RuntimeError(response.text)
+            await asyncio.sleep(max(0.0, began + n / rate - time.time()))
+    deadline = time.time() + 30
+    expected = len(acked) * subscribers
+    while len(arrivals) < expected and time.time() < deadline:
+        await asyncio.sleep(0.1)
+    ended = max((t for _, t, _ in arrivals), default=time.time())
+    client_cpu = time.process_time() - cpu_before
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    from datetime import datetime as _dt
+
+    after_ack = [(t - acked[i]) * 1000 for i, t, _ in arrivals if i in acked]
+    after_commit = [(t - _dt.fromisoformat(at.replace("Z", "+00:00")).timestamp()) * 1000
+                    for i, t, at in arrivals if i in acked]
+    return {
+        "subscribers": subscribers, "mutations": len(acked), "mutations_per_s": len(acked) /
+        seconds, "events_expected": expected, "events_received": len(arrivals),
+        "events_per_s": len(arrivals) / max(1e-9, ended - began),
+        "delay_after_ack_ms": {q: _percentile(after_ack, q) for q in (50, 95, 99, 100)},
+        "delay_after_commit_ms": {q: _percentile(after_commit, q) for q in (50, 95, 99, 100)},
+        "client_cpu_s": client_cpu,
+    }
+
+
+def subscriptions(args: argparse.Namespace, db: Any) -> dict[str, Any]:
+    """Returns one row per subscriber count: events per second and commit-to-event delay while
+    mutations run (two workers, each following the change feed)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 1,000 sockets and more
+    keys = [create_key(db, role, f"bench {role}", id_prefix="bench-subs-")
+            for role in ("reader", "editor")]
+    port = free_port()
+    process = start_apps(port, args.workers, {"STAKEGRAPH_API_METRICS": "true"})
+    url = f"http://127.0.0.1:{port}/graphql"
+    prefix = "bsubs-"
+    rows = []
+    try:
+        for count in args.subscribers:
+            row = asyncio.run(_subscription_cell(
+                url.replace("http://", "ws://"), url, keys[0][1], keys[1][1], count,
+                args.mutation_rate, args.seconds, prefix))
+            rows.append(row)
+            print(f"subscriptions {count:5}: {row['mutations_per_s']:.1f} mutations/s, "
+                  f"{row['events_per_s']:.0f} events/s ({row['events_received']}/"
+                  f"{row['events_expected']}), delay after ack p50 "
+                  f"{row['delay_after_ack_ms'][50]:.0f} p99 {row['delay_after_ack_ms'][99]:.0f}"
+                  f" ms, after commit p50 {row['delay_after_commit_ms'][50]:.0f} p99 "
+                  f"{row['delay_after_commit_ms'][99]:.0f} ms", flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        db.write("MATCH (k:ApiKey) WHERE k.id STARTS WITH 'bench-subs-' DELETE k")
+        delete_prefix(db, prefix)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return {"poll_s": get_settings().api_feed_poll_s, "mutation_rate": args.mutation_rate,
+            "rows": rows}
+
+
+def run_apps(args: argparse.Namespace) -> None:
+    """Runs the apps measurements asked for and writes ``api-apps-<date>.json``."""
+    settings = get_settings()
+    prefix = f"bapi{args.size}-"
+    result: dict[str, Any] = {"benchmark": "api-apps",
+                              "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                              "workers": args.workers, "client": args.client,
+                              "seconds_per_cell": args.seconds,
+                              "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
+    db = open_graph_db(settings)
+    try:
+        if args.apps_overhead or args.rate_isolation:
+            _load(args, prefix)
+            records = db.write(
+                "MATCH (p:Project)<-[:ASSESSED]-(s:Stakeholder) WHERE p.id STARTS WITH $p "
+                "WITH p, count(DISTINCT s) AS n WHERE n >= 100 RETURN p.id AS id "
+                "ORDER BY n DESC LIMIT 1", p=prefix)
+            project = records[0]["id"]
+            info, key = create_key(db, "reader", "bench_api apps", id_prefix="bench-")
+            try:
+                if args.apps_overhead:
+                    result["overhead"] = apps_overhead(args, key, project, prefix)
+                if args.rate_isolation:
+                    result["rate_isolation"] = rate_isolation(args, db, project, prefix)
+            finally:
+                db.write("MATCH (k:ApiKey {id: $id}) DELETE k", id=info.id)
+        if args.subscriptions:
+            result["subscriptions"] = subscriptions(args, db)
+    finally:
+        db.close()
+    result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                         "platform": platform.platform()}
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"api-apps-{datetime.now(UTC):%Y-%m-%d}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {out}; load average {result['loadavg_before']} -> "
+          f"{result['loadavg_after']}")
+
+
 def main() -> None:
     """Runs the benchmark and writes its JSON result."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -895,7 +1197,26 @@ def main() -> None:
     parser.add_argument("--probe", type=Path, default=None, metavar="DIR",
                         help="count GC pauses, loop lag, pool waits... inside each API worker "
                              "(benchmarks/probe), one snapshot per cell, written through DIR")
+
+
+    parser.add_argument("--apps-overhead", action="store_true",
+                        help="nested throughput with metrics and rate limits off vs on")
+    parser.add_argument("--rate-isolation", action="store_true",
+                        help="a quiet key's p99 alone and beside a noisy, limited key")
+    parser.add_argument("--subscriptions", action="store_true",
+                        help="events/s and commit-to-event delay while mutations run")
+    parser.add_argument("--subscribers", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1, 100, 1000])
+    parser.add_argument("--mutation-rate", type=float, default=10.0,
+                        help="mutations a second in --subscriptions")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds per configuration (apps runs)")
+    parser.add_argument("--reader-limit", default="2/s",
+                        help="the readers' limit in --rate-isolation")
     args = parser.parse_args()
+    if args.apps_overhead or args.rate_isolation or args.subscriptions:
+        run_apps(args)
+        return
 
     settings = get_settings()
     prefix = f"bapi{args.size}-"

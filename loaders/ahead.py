@@ -21,10 +21,12 @@ class _End:
         self.error = error
 
 
-def ahead(items: Iterable[T]) -> Iterator[T]:
-    """Returns an iterator over ``items`` that a daemon thread produces as fast as it can; an
-    exception raised while producing them is raised again where it would have been met."""
-    channel: queue.SimpleQueue[T | _End] = queue.SimpleQueue()
+def ahead(items: Iterable[T], depth: int = 0) -> Iterator[T]:
+    """Returns an iterator over ``items`` that a daemon thread produces as fast as it can (at
+    most ``depth`` items ahead of the consumer when above 0, so a long run of large items does
+    not pile up in memory); an exception raised while producing them is raised again where it
+    would have been met."""
+    channel: queue.Queue[T | _End] = queue.Queue(maxsize=depth)
 
     def produce() -> None:
         try:

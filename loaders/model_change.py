@@ -41,6 +41,7 @@ from stakegraph.schema.errors import ErrorCode, StakegraphError
 from stakegraph.schema.extensions import CustomProperty, Extension, Target
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Label, Prop, Rel
+from stakegraph.schema.version import write_transaction
 from stakegraph.schema.vocabulary import DECLARED
 
 # Examples of values that do not convert, shown in a refusal.
@@ -410,7 +411,7 @@ def apply_declaration(
         try:
             if dry_run:
                 return session.execute_read(work)
-            return session.execute_write(work)
+            return write_transaction(session, work)
         except ConstraintError:
             raise StakegraphError(
                 "another model change was applied at the same moment: run the command again",

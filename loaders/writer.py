@@ -25,6 +25,7 @@ from stakegraph.schema import change_feed
 from stakegraph.schema.errors import ErrorCode, StakegraphError
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Kind, Label, Rel
+from stakegraph.schema.version import write_transaction
 
 Progress = Callable[[str, int, int], None]
 
@@ -170,12 +171,12 @@ def run_step(
             for batch in _batches(group, batch_size):
                 events = [change_of(step, group, batch)] if write else None
                 if isinstance(statement, _MergeFirst):
-                    created, updated = session.execute_write(_merged, statement, batch,
-                                                             step.is_nodes, expect_new, events)
+                    created, updated = write_transaction(session, _merged, statement, batch,
+                                                         step.is_nodes, expect_new, events)
                     expect_new = created == len(batch)
                 elif write:
-                    created, updated = session.execute_write(_compared, statement, batch, True,
-                                                             events)
+                    created, updated = write_transaction(session, _compared, statement, batch,
+                                                         True, events)
                 else:
                     created, updated = session.execute_read(_compared, statement, batch, False)
                 counts.add(Counts(created, updated, len(batch) - created - updated))

@@ -17,10 +17,11 @@ Each file starts with a header of `//` comment lines and then holds one Cypher s
 
 Parameter types: string, id (a node's id: a string), int, float, bool, date, list<string>,
 list<id>. A parameter without a default is required; the default ``today`` is resolved when the
-query is bound, ``null`` means "not given". ``in A..B`` bounds an int or float; ``one of X|Y``
-lists the allowed values (matched case-insensitively), and ``as Name`` names that set of values
-(the GraphQL API makes it the enum ``Name``; queries naming the same set must list the same
-values).
+query is bound, ``null`` means "not given". ``in A..B`` bounds an int or float; ``max N``
+bounds the length of a string or id (and of each item of a list; without it the bound is
+``MAX_TEXT``); ``one of X|Y`` lists the allowed values (matched case-insensitively), and
+``as Name`` names that set of values (the GraphQL API makes it the enum ``Name``; queries naming
+the same set must list the same values).
 
 ``returns:`` lines declare the result columns, in the order of the RETURN clause, each with its
 type: string, id, int, float, bool, date, ``list<T>``, or a map ``{key T, ...}``; a trailing
@@ -54,6 +55,10 @@ PARAM_TYPES: tuple[str, ...] = (
 )
 VALUE_SCALARS: tuple[str, ...] = ("string", "id", "int", "float", "bool", "date")
 TODAY = "today"
+# The longest text a string or id parameter takes unless its header says ``max N``: no id or
+# name comes near it, and Neo4j's full-text and regular-expression engines stay far from
+# their limits below it.
+MAX_TEXT = 1000
 # Files with these prefixes feed other code (exports, pictures, analytics projections, the
 # personal-data rights, the project report); every other file is an analyst question.
 INTERNAL_PREFIXES: tuple[str, ...] = ("export_", "plot_", "analytics_", "privacy_", "report_")
@@ -66,6 +71,7 @@ _PARAM_LINE = re.compile(
     r"(?P<type>list<string>|list<id>|string|int|float|bool|date|id)"
     r"(?:\s*=\s*(?P<default>\[[^\]]*\]|'[^']*'|\"[^\"]*\"|\S+))?"
     r"(?:\s+in\s+(?P<low>-?[0-9.]+)\.\.(?P<high>-?[0-9.]+))?"
+    r"(?:\s+max\s+(?P<max_len>[0-9]+))?"
     r"(?:\s+one of\s+(?P<choices>\S+)(?:\s+as\s+(?P<set>[A-Z][A-Za-z0-9]*))?)?"
     r"\s+[—-]{1,2}\s+(?P<doc>.+)$"
 )
@@ -116,6 +122,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     choice_set: str | None = None
+    max_length: int = MAX_TEXT
 
 
 @dataclass(frozen=True)
@@ -396,6 +403,7 @@ def _parse_param(filename: str, line: str) -> Param:
         minimum=float(low) if low is not None else None,
         maximum=float(high) if high is not None else None,
         choice_set=match.group("set"),
+        max_length=int(match.group("max_len")) if match.group("max_len") else MAX_TEXT,
     )
     raw_default = match.group("default")
     if raw_default is None:
@@ -581,6 +589,11 @@ def _to_list(value: object, fail: Any) -> list[str]:
 
 
 def _choose(param: Param, value: str, query: str) -> str:
+    if len(value) > param.max_length:
+        raise ParamError(
+            f"query {query}: parameter {param.name!r} takes at most {param.max_length} "
+            f"characters, got {len(value)}"
+        )
     if not param.choices:
         return value
     for choice in param.choices:

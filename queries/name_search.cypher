@@ -3,7 +3,8 @@
 //   through the full-text index: every word of $text must begin a word of the name (any case).
 //   Lucene's special characters in $text are treated as spaces, so no input is read as Lucene
 //   syntax; an empty $text finds nothing.
-// param: text string — the words to look for, e.g. "patient forum"
+// param: text string max 200 — the words to look for, e.g. "patient forum" (at most 200
+//   characters: Lucene builds an automaton per word, and a word of thousands fails)
 // param: label string = null one of Stakeholder|Project|EngagementActivity|Strategy|Outcome|Objective as SearchLabel — only nodes with this label
 // param: limit int = 20 in 1..200 — the most hits to return
 // returns: id id — the id of a node found

@@ -1,5 +1,6 @@
 """Writes the schema into a database: constraints, indexes and the vocabulary terms as nodes
-(the shipped ones and those an organisation declared)."""
+(the shipped ones and those an organisation declared), after migrating a graph written with an
+older model version (`stakegraph.schema.migrations`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from stakegraph.schema.declared import (
     read_model,
 )
 from stakegraph.schema.graphdb import GraphDB
+from stakegraph.schema.migrations import MigrationReport, migrate
 from stakegraph.schema.model import Label, Rel
+from stakegraph.schema.version import (
+    ensure_meta_schema,
+    graph_state,
+    stamp_version,
+    write_transaction,
+)
 from stakegraph.schema.vocabulary import ENTITY_SCHEMES, Scheme
 
 
@@ -25,6 +33,7 @@ class ApplyReport:
     constraints: list[str]
     indexes: list[str]
     terms_per_scheme: dict[str, int]
+    migration: MigrationReport | None = None
 
 
 def _term_rows(scheme: Scheme) -> list[dict[str, Any]]:
@@ -70,29 +79,45 @@ MERGE (c)-[:{Rel.BROADER}]->(b)
 """
 
 
-def apply_schema(db: GraphDB, model: Model | None = None) -> ApplyReport:
-    """Returns what was ensured after creating constraints, indexes and the vocabulary nodes of
-    ``model`` (default: the model in force in the graph, declared terms included)."""
+def apply_schema(db: GraphDB, model: Model | None = None, *,
+                 actor: str = "stakegraph") -> ApplyReport:
+    """Returns what was ensured and migrated after creating constraints and indexes, migrating
+    a graph of an older model version (as ``actor``), recording the version on a graph without
+    one, and writing the vocabulary nodes of ``model`` (default: the model in force in the
+    graph, declared terms included). A graph newer than this code is refused untouched."""
     with db.session() as session:
         for item in schema_items():
             session.run(item.statement).consume()
         session.run("CALL db.awaitIndexes(300)").consume()
+    ensure_meta_schema(db)
+    migration = migrate(db, actor)
+    # An empty or bare graph takes this code's version before its first terms are written.
+    if graph_state(db).model_version is None:
+        stamp_version(db)
     model = model or read_model(db)
     all_schemes = model.schemes
-    db.write(SYNC_DECLARED_PROPERTIES, rows=declared_property_rows(model.extension))
     with db.session() as session:
+        write_transaction(session, _sync_declared, declared_property_rows(model.extension))
+        broader: list[dict[str, Any]] = []
         for scheme in all_schemes.values():
             rows = _term_rows(scheme)
             entity = ENTITY_SCHEMES.get(scheme.name)
-            session.execute_write(_write_terms, rows, entity)
-            broader = [
+            write_transaction(session, _write_terms, rows, entity)
+            broader += [
                 {"id": r["props"]["id"], "broader": r["broader"]} for r in rows if r["broader"]
             ]
             broader += _cluster_rows(scheme)
-            if broader:
-                session.execute_write(_link_broader, broader)
+        # Linked once every term exists: a term's broader one may come from a later scheme
+        # (ERIC strategies sit under eric_cluster terms), and a first apply missed those links.
+        if broader:
+            write_transaction(session, _link_broader, broader)
     constraints, indexes = list_schema(db)
-    return ApplyReport(constraints, indexes, {n: len(s.terms) for n, s in all_schemes.items()})
+    return ApplyReport(constraints, indexes, {n: len(s.terms) for n, s in all_schemes.items()},
+                       migration)
+
+
+def _sync_declared(tx: Any, rows: list[dict[str, object]]) -> None:
+    tx.run(SYNC_DECLARED_PROPERTIES, rows=rows).consume()
 
 
 def _write_terms(tx: Any, rows: list[dict[str, Any]], entity: Label | None) -> None:

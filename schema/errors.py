@@ -23,6 +23,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"  # the caller may not do this
     UNAVAILABLE = "UNAVAILABLE"  # Neo4j (or another service) cannot be reached right now
     SETUP = "SETUP"  # this machine lacks something stakegraph needs (a tool, a build)
+    RATE_LIMITED = "RATE_LIMITED"  # the caller sent more requests than its role allows: wait
+    UNTRUSTED_DOCUMENT = "UNTRUSTED_DOCUMENT"  # the operation is not a registered document
     INTERNAL = "INTERNAL"  # a bug or a broken installation: not the caller's fault
 
 

@@ -40,8 +40,15 @@ class Label(StrEnum):
     # ChangeFeed counter (see schema/change_feed.py).
     CHANGE = "Change"
     CHANGE_FEED = "ChangeFeed"
+    # GraphQL documents an admin registered as trusted (see api/trusted.py).
+    TRUSTED_DOCUMENT = "TrustedDocument"
     # API keys of the GraphQL API (hashed); kept out of NODES: not part of the domain model.
     API_KEY = "ApiKey"
+    # The graph's own records, also kept out of NODES: the model version it was written with
+    # and, while a backup, restore or migration holds writers back, the maintenance gate
+    # (schema/version.py); one node per migration applied to it (schema/migrations.py).
+    META = "StakegraphMeta"
+    MIGRATION = "Migration"
 
 
 class Rel(StrEnum):
@@ -80,6 +87,12 @@ class Kind(StrEnum):
             Kind.ORGANISATION: Label.ORGANISATION,
         }[self]
 
+
+# The version of this model as the graph records it (`StakegraphMeta {id: 'model'}`): a graph
+# written with an older one is migrated forward by `stakegraph schema apply`; every change to
+# stored data that older code would misread bumps it, with its migration in schema/migrations.py.
+# 1: the releases before versions were recorded; 2: vocabulary terms carry `origin`.
+MODEL_VERSION = 2
 
 # Ties between stakeholders, the edges of the network analytics.
 TIE_TYPES: tuple[Rel, ...] = (Rel.INFLUENCES, Rel.TRUSTS, Rel.COLLABORATES_WITH, Rel.REFERRED)
@@ -392,6 +405,19 @@ NODES: tuple[NodeSpec, ...] = (
         "The change feed's counter: the last sequence number given out.",
         (Prop("id", required=True, doc="'feed'."),
          Prop("last", PropType.INTEGER, required=True, doc="The last sequence number.")),
+        name_indexed=False,
+    ),
+    NodeSpec(
+        Label.TRUSTED_DOCUMENT,
+        "A GraphQL document an admin registered as trusted: in trusted-documents mode the API "
+        "runs only these (and a manifest file's).",
+        (
+            Prop("id", required=True, doc="sha256: and the SHA-256 of the exact text."),
+            Prop("document", required=True, doc="The document's text."),
+            Prop("operations", doc="The names of its operations."),
+            Prop("registered_at", required=True, doc="When it was registered (a date-time)."),
+            Prop("registered_by", doc="Who registered it."),
+        ),
         name_indexed=False,
     ),
 )

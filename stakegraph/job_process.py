@@ -23,6 +23,7 @@ from stakegraph.db import open_graph_db
 from stakegraph.queries.analytics import jobs
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import GraphDB
+from stakegraph.schema.version import set_write_wait
 from stakegraph.settings import get_settings
 
 log = logging.getLogger("stakegraph.job")
@@ -31,6 +32,12 @@ MODULE = "stakegraph.job_process"
 # After asking the main thread to stop, how long the watcher lets it clean up before it quits.
 _GRACE_S = 20.0
 EXIT_INTERNAL = 70
+# How long the job's writes (claim, progress, score batches, its end) wait while a backup or a
+# migration holds writers back. Nobody waits on a job's answer, and giving up would throw away
+# what it computed, so it waits out even a backup of a large graph; the watcher's beats go on
+# meanwhile (a backup lets them through), so the job does not read as dead. A restore refuses
+# at once, and a holder that dies lets writers go within its lease.
+JOB_WRITE_WAIT_S = 3600.0
 
 
 def command(job_id: str) -> list[str]:
@@ -80,6 +87,7 @@ def run(job_id: str) -> int:
     """Returns the exit status after running job ``job_id``: 0 succeeded, 1 failed or stopped,
     70 an internal error (recorded on the job too)."""
     parent = os.getppid()
+    set_write_wait(JOB_WRITE_WAIT_S)
     with open_graph_db(get_settings()) as db:
         try:
             job = jobs.claim(db, job_id, socket.gethostname(), os.getpid())

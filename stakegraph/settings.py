@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stakegraph.schema.errors import SetupError
@@ -17,6 +19,39 @@ def _default_home() -> Path:
 
 def _default_cache() -> Path:
     return Path.home() / ".cache" / "stakegraph"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` per ``per_s`` seconds for one caller, in bursts of up to
+    ``requests`` (a token bucket refilled at ``requests / per_s`` a second)."""
+
+    requests: int
+    per_s: float
+
+    @property
+    def per_second(self) -> float:
+        """Returns the refill rate: requests allowed per second on average."""
+        return self.requests / self.per_s
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*(s|sec|second|m|min|minute|h|hour)\s*$",
+                   re.IGNORECASE)
+_UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0,
+          "h": 3600.0, "hour": 3600.0}
+
+
+def parse_rate(text: str) -> RateLimit | None:
+    """Returns the limit written as ``text`` (``600/min``, ``10/s``, ``30/10s``), or None for
+    no limit (empty, ``0``, ``off``) and for text that is no limit at all."""
+    match = _RATE.match(text or "")
+    if match is None:
+        return None
+    count, scale, unit = int(match.group(1)), match.group(2), match.group(3).lower()
+    seconds = (float(scale) if scale else 1.0) * _UNITS[unit]
+    if count <= 0 or seconds <= 0:
+        return None
+    return RateLimit(count, seconds)
 
 
 class Settings(BaseSettings):
@@ -98,6 +133,99 @@ class Settings(BaseSettings):
         default=True, alias="STAKEGRAPH_API_FAST_COMPLETION",
         description="complete query results with stakegraph's executor (graphql-core's if off)",
     )
+
+    # Apps on other origins, rate limits, trusted documents (see api/README.md, "Apps").
+    api_cors_origins: str = Field(
+        default="", alias="STAKEGRAPH_API_CORS_ORIGINS",
+        description="comma-separated origins whose pages may call the API (none by default; "
+        "the API's own GraphiQL is same-origin); * for any (then without credentials)",
+    )
+    api_cors_credentials: bool = Field(
+        default=False, alias="STAKEGRAPH_API_CORS_CREDENTIALS",
+        description="let listed origins send cookies or HTTP authentication (never with *)",
+    )
+    api_cors_max_age: int = Field(
+        default=600, alias="STAKEGRAPH_API_CORS_MAX_AGE", ge=0, le=86_400,
+        description="how long a browser may cache a preflight answer (seconds)",
+    )
+    api_rate_anonymous: str = Field(
+        default="", alias="STAKEGRAPH_API_RATE_ANONYMOUS",
+        description="requests per caller address without a credential, e.g. 60/min (empty: "
+        "unlimited)",
+    )
+    api_rate_reader: str = Field(default="", alias="STAKEGRAPH_API_RATE_READER",
+                                 description="requests per reader key or token, e.g. 600/min")
+    api_rate_editor: str = Field(default="", alias="STAKEGRAPH_API_RATE_EDITOR",
+                                 description="requests per editor key or token")
+    api_rate_admin: str = Field(default="", alias="STAKEGRAPH_API_RATE_ADMIN",
+                                description="requests per admin key or token")
+    api_state_dir: Path | None = Field(
+        default=None, alias="STAKEGRAPH_API_STATE_DIR",
+        description="a directory the workers of one host share (rate-limit table, metrics); "
+        "`stakegraph serve` makes a fresh one when unset",
+    )
+    api_trusted_documents: bool = Field(
+        default=False, alias="STAKEGRAPH_API_TRUSTED_DOCUMENTS",
+        description="run only registered documents (by id or by the hash of their text)",
+    )
+    api_trusted_documents_file: Path | None = Field(
+        default=None, alias="STAKEGRAPH_API_TRUSTED_DOCUMENTS_FILE",
+        description="a JSON manifest of trusted documents: {sha256: document} or Apollo's "
+        "persisted query manifest",
+    )
+    api_trusted_exempt: str = Field(
+        default="", alias="STAKEGRAPH_API_TRUSTED_EXEMPT",
+        description="who may still send any document in trusted mode: admin, graphiql "
+        "(comma-separated; none by default)",
+    )
+    # Operability: metrics, logs, traces.
+    api_metrics: bool = Field(default=True, alias="STAKEGRAPH_API_METRICS",
+                              description="serve /metrics (Prometheus text format)")
+    api_log_format: str = Field(default="json", alias="STAKEGRAPH_API_LOG_FORMAT",
+                                pattern=r"^(json|text)$")
+    api_log_level: str = Field(default="INFO", alias="STAKEGRAPH_API_LOG_LEVEL",
+                               pattern=r"^(?i:debug|info|warning|error)$")
+    api_access_log: bool = Field(
+        default=False, alias="STAKEGRAPH_API_ACCESS_LOG",
+        description="one log line per HTTP request (method, path, status, operation, time)",
+    )
+    otel_endpoint: str | None = Field(
+        default=None, alias="OTEL_EXPORTER_OTLP_ENDPOINT",
+        description="OTLP/HTTP collector; traces are exported to <it>/v1/traces (off if unset)",
+    )
+    otel_traces_endpoint: str | None = Field(
+        default=None, alias="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        description="the full OTLP/HTTP traces URL, if not <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces",
+    )
+    otel_service_name: str = Field(default="stakegraph-api", alias="OTEL_SERVICE_NAME")
+
+    @field_validator("api_rate_anonymous", "api_rate_reader", "api_rate_editor",
+                     "api_rate_admin")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        if parse_rate(value) is None and value.strip() not in ("", "0", "off"):
+            raise ValueError("expected N/s, N/min, N/h or N/<seconds>s, e.g. 600/min")
+        return value
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """Returns the origins allowed to call the API from a browser."""
+        return [o.strip().rstrip("/") for o in self.api_cors_origins.split(",") if o.strip()]
+
+    @property
+    def trusted_exempt(self) -> frozenset[str]:
+        """Returns who is exempt from trusted-documents mode (``admin``, ``graphiql``)."""
+        return frozenset(w.strip().lower() for w in self.api_trusted_exempt.split(",")
+                         if w.strip())
+
+    @property
+    def traces_endpoint(self) -> str | None:
+        """Returns the OTLP/HTTP URL spans are exported to, or None when tracing is off."""
+        if self.otel_traces_endpoint:
+            return self.otel_traces_endpoint
+        if self.otel_endpoint:
+            return self.otel_endpoint.rstrip("/") + "/v1/traces"
+        return None
 
     api_max_jobs: int = Field(
         default=2, alias="STAKEGRAPH_API_MAX_JOBS", ge=1, le=64,

@@ -13,7 +13,7 @@ import contextlib
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,7 @@ from stakegraph.schema.model import NODES, Label  # noqa: E402
 from stakegraph.cli.build_progress import maven_progress  # noqa: E402
 from stakegraph.db import connection, open_driver  # noqa: E402  (after the environment is set)
 from stakegraph.localdb import instance  # noqa: E402
+from stakegraph.localdb.instance import free_port  # noqa: E402
 from stakegraph.settings import Settings, get_settings  # noqa: E402
 
 
@@ -166,6 +167,64 @@ def scratch(driver: Driver, database: str) -> Iterator[str]:
         prefix=prefix,
         database_=database,
     )
+
+
+@pytest.fixture(scope="session")
+def private_neo4j(neo4j_server: Settings, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[Settings]:
+    """A Neo4j of its own (temporary home, free ports, small memory), started on first use and
+    stopped after the session: for tests that need an empty database, or restore, migrate and
+    wipe one. The shared test instance is never emptied."""
+    home = tmp_path_factory.mktemp("private-neo4j") / "home"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, NEO4J_URI=None, NEO4J_PASSWORD=None, STAKEGRAPH_HOME=home,
+        STAKEGRAPH_BOLT_PORT=free_port(), STAKEGRAPH_HTTP_PORT=free_port(),
+        STAKEGRAPH_CACHE_DIR=neo4j_server.cache_dir, STAKEGRAPH_NEO4J_HEAP="768m",
+        STAKEGRAPH_NEO4J_PAGECACHE="256m",
+    )
+    instance.start(settings)
+    try:
+        yield settings
+    finally:
+        instance.stop(settings)
+
+
+# Everything but the constraints and indexes, in batches (the gate node too).
+WIPE = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+def wipe_graph(db: GraphDB) -> None:
+    """Deletes every node and relationship of a private database (returns nothing)."""
+    with db.session() as session:
+        session.run(WIPE).consume()
+
+
+@pytest.fixture
+def wipe() -> Callable[[GraphDB], None]:
+    """Empties a private database again in the middle of a test."""
+    return wipe_graph
+
+
+@pytest.fixture
+def empty_db(private_neo4j: Settings) -> Iterator[GraphDB]:
+    """The private Neo4j emptied for this test (no node at all, not even a maintenance gate),
+    as the handle stakegraph's functions take."""
+    db = GraphDB(open_driver(private_neo4j), private_neo4j.neo4j_database)
+    wipe_graph(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def private_env(private_neo4j: Settings) -> dict[str, str]:
+    """Environment for running the `stakegraph` CLI against the private Neo4j."""
+    state = instance.status(private_neo4j)
+    assert state.password is not None
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "STAKEGRAPH_"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(NEO4J_URI=state.uri, NEO4J_USER=state.user, NEO4J_PASSWORD=state.password,
+               NEO4J_DATABASE=private_neo4j.neo4j_database)
+    return env
 
 
 DEMO_DIR = REPO / "loaders" / "demo"

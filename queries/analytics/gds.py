@@ -115,6 +115,8 @@ def projected(
         params["tie_types"] = [t.value for t in tie_types]
         params["undirected_types"] = [t.value for t in UNDIRECTED_TIES]
     # Write routing throughout: in a cluster the graph lives on the member that projected it.
+    # No maintenance gate: projections and streams live in GDS's memory and leave the stored
+    # graph as it was, so a backup has nothing to hold them back for.
     record = db.write(query_text(query), params)[0]
     try:
         yield Projected(name, int(record["nodes"]), int(record["arcs"]), pairs)

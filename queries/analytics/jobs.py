@@ -11,6 +11,15 @@ within ``QUEUE_S``, and those whose process on this host has stopped.
 
 Progress counts computing as the first half of the work and writing the scores (by batches)
 as the second: the engines report nothing while they compute.
+
+Every write here passes the maintenance gate (`stakegraph.schema.version`) like any other
+stakegraph write, except the heartbeat, which a backup lets through (`beat`): a backup holds
+writers for as long as it reads, minutes on a large graph, and a job whose beats waited that
+long would read as dead (`STALE_S`) and be failed by the next sweep. A beat sets only its own
+job's ``heartbeat_at``, which no consistency rule of a backup concerns, and the backup's
+fingerprint is taken from what it read, so its file and manifest agree whichever value it saw.
+A restore or a migration (which change the data) and a graph of another model version refuse
+beats like any write: a job running on a graph being replaced or migrated under it should end.
 """
 
 from __future__ import annotations
@@ -23,16 +32,28 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from neo4j import Record
+from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 from stakegraph.queries.analytics.engine import ENGINES
 from stakegraph.queries.analytics.errors import AnalyticsError
 from stakegraph.queries.analytics.metrics import RANK_KEY
 from stakegraph.queries.analytics.projection import Scope
 from stakegraph.queries.analytics.run import Request, analyse, write_result
-from stakegraph.schema.errors import ConflictError, NotFoundError, UnavailableError
+from stakegraph.schema.errors import (
+    ConflictError,
+    NotFoundError,
+    StakegraphError,
+    UnavailableError,
+)
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import TIE_TYPES, Label, Rel
+from stakegraph.schema.version import (
+    GateClosed,
+    GraphState,
+    state_in,
+    version_refusal,
+    write_query,
+)
 
 # A running job whose process has not beaten for this long is failed by the next sweep (the
 # process beats every BEAT_S).
@@ -177,6 +198,34 @@ def job_from_record(record: Record | dict[str, Any]) -> Job:
 def now_iso() -> str:
     """Returns the current UTC time as ISO 8601 with microseconds (how jobs store times)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _records(tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> list[Record]:
+    return list(tx.run(statement, params))
+
+
+def _write(db: GraphDB, statement: str, **params: Any) -> list[Record]:
+    """Returns the records of ``statement`` run in one gated write transaction."""
+    return write_query(db, statement, params)
+
+
+def beat_refusal(state: GraphState) -> StakegraphError | None:
+    """Returns why a heartbeat must not be written to a graph in ``state``: as for any write,
+    except that a backup lets it through (see the module's docstring); None when it may."""
+    refusal = version_refusal(state.model_version)
+    if refusal is None and state.closed and state.gate is not None \
+            and state.gate.what != "backup":
+        return GateClosed(state.gate)
+    return refusal
+
+
+# Not tagged as a stakegraph write: a backup lets beats through, so it has no reason to wait
+# for one that began before its gate closed.
+def _beat_tx(tx: ManagedTransaction, params: dict[str, Any]) -> list[Record]:
+    refusal = beat_refusal(state_in(tx))
+    if refusal is not None:
+        raise refusal
+    return _records(tx, BEAT, params)
 
 
 # ---- statements (each one transaction) --------------------------------------------------------
@@ -338,7 +387,7 @@ def submit(
     props = new_job(spec, requested_by)
     sweep(db, dead=())
     try:
-        records = db.write(SUBMIT, job=props, max_active=max_active)
+        records = _write(db, SUBMIT, job=props, max_active=max_active)
     except ConstraintError:
         others = db.read(ACTIVE_IN_SCOPE, scope=spec.scope)
         raise in_flight(spec.scope, job_from_record(others[0]) if others else None) from None
@@ -366,7 +415,7 @@ def list_jobs(
 def claim(db: GraphDB, job_id: str, host: str, pid: int) -> Job:
     """Returns the job, now running in process ``pid`` on ``host``; ConflictError when it is
     not queued (taken already, or failed by a sweep)."""
-    records = db.write(CLAIM, id=job_id, now=now_iso(), host=host, pid=pid)
+    records = _write(db, CLAIM, id=job_id, now=now_iso(), host=host, pid=pid)
     if not records:
         state = get_job(db, job_id).state
         raise ConflictError(f"analysis job {job_id} is {state.value}, not queued")
@@ -374,33 +423,36 @@ def claim(db: GraphDB, job_id: str, host: str, pid: int) -> Job:
 
 
 def beat(db: GraphDB, job_id: str) -> JobState:
-    """Returns the job's state after recording a sign of life (only while it is running)."""
-    records = db.write(BEAT, id=job_id, now=now_iso())
+    """Returns the job's state after recording a sign of life (only while it is running).
+    Goes ahead while a backup holds writers back; raises at once, without waiting, while a
+    restore or a migration does, or when the graph's model version is not this code's."""
+    with db.session() as session:
+        records = session.execute_write(_beat_tx, {"id": job_id, "now": now_iso()})
     return JobState(records[0]["state"]) if records else JobState.FAILED
 
 
 def report(db: GraphDB, job_id: str, phase: str, progress: float) -> JobState:
     """Returns the job's state after recording its phase and progress (while running)."""
-    records = db.write(PROGRESS, id=job_id, phase=phase, progress=progress, now=now_iso())
+    records = _write(db, PROGRESS, id=job_id, phase=phase, progress=progress, now=now_iso())
     return JobState(records[0]["state"]) if records else JobState.FAILED
 
 
 def succeed(db: GraphDB, job_id: str, run_id: str) -> Job | None:
     """Returns the job, now succeeded with its run; None when it was no longer running."""
-    records = db.write(SUCCEED, id=job_id, run_id=run_id, now=now_iso())
+    records = _write(db, SUCCEED, id=job_id, run_id=run_id, now=now_iso())
     return job_from_record(records[0]) if records else None
 
 
 def fail(db: GraphDB, job_id: str, error: str) -> Job | None:
     """Returns the job, now failed with ``error``; None when it had ended already."""
-    records = db.write(FAIL, id=job_id, error=error, now=now_iso())
+    records = _write(db, FAIL, id=job_id, error=error, now=now_iso())
     return job_from_record(records[0]) if records else None
 
 
 def sweep(db: GraphDB, dead: Iterable[str]) -> list[str]:
     """Returns the ids of the jobs it failed: those in ``dead`` and any in flight that no
     process runs any more (silent for STALE_S, or queued and untaken for QUEUE_S)."""
-    records = db.write(SWEEP, sweep_params(dead))
+    records = _write(db, SWEEP, **sweep_params(dead))
     return [r["id"] for r in records]
 
 

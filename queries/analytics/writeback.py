@@ -19,6 +19,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 from stakegraph.schema.graphdb import GraphDB
 from stakegraph.schema.model import Label, Rel
+from stakegraph.schema.version import write_transaction
 
 BATCH_SIZE = 10_000
 
@@ -108,17 +109,18 @@ def write_scores(
     rows = score_rows(run, ids, columns)
     written = 0
     with db.session() as session:
-        session.execute_write(_run_tx, _CREATE_RUN, {"run": {**vars(run), "complete": False}})
+        write_transaction(session, _run_tx, _CREATE_RUN,
+                          {"run": {**vars(run), "complete": False}})
         try:
             for start in range(0, len(rows), batch_size):
                 params = {"run_id": run.id, "rows": rows[start : start + batch_size]}
-                written += session.execute_write(_count_rels, _WRITE_SCORES, params)
+                written += write_transaction(session, _count_rels, _WRITE_SCORES, params)
                 if on_batch is not None:
                     on_batch(start + len(params["rows"]), len(rows))
         except BaseException:
             drop_run(db, run.id)
             raise
-        session.execute_write(_run_tx, _COMPLETE_RUN, {"run_id": run.id})
+        write_transaction(session, _run_tx, _COMPLETE_RUN, {"run_id": run.id})
     return written
 
 

@@ -18,6 +18,7 @@ from stakegraph.queries.privacy.steps import (
 from stakegraph.schema.combined import Model
 from stakegraph.schema.declared import read_model
 from stakegraph.schema.graphdb import GraphDB
+from stakegraph.schema.version import write_transaction
 
 
 def run_steps(tx: ManagedTransaction, make: Callable[[], Steps]) -> Any:
@@ -35,7 +36,7 @@ def run_steps(tx: ManagedTransaction, make: Callable[[], Steps]) -> Any:
 
 def _write(db: GraphDB, make: Callable[[], Steps]) -> Any:
     with db.session() as session:
-        return session.execute_write(run_steps, make)
+        return write_transaction(session, run_steps, make)
 
 
 def export_person(db: GraphDB, ident: str, actor: str, via: str = "cli",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,3 +31,11 @@ def graph_db() -> Iterator[GraphDB]:
         yield db
     finally:
         db.close()
+
+
+def current_user() -> str:
+    """Returns who runs the command (the OS user), as the records of changes name them."""
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "cli")

@@ -7,7 +7,16 @@ import sys
 import typer
 
 from stakegraph import __version__
-from stakegraph.cli import export_cmd, neo4j_cmd, person_cmd, plot_cmd, schema_cmd, up_cmd
+from stakegraph.cli import (
+    backup_cmd,
+    documents_cmd,
+    export_cmd,
+    neo4j_cmd,
+    person_cmd,
+    plot_cmd,
+    schema_cmd,
+    up_cmd,
+)
 from stakegraph.cli.analyse_cmd import analyse_command
 from stakegraph.cli.console import err_console
 from stakegraph.cli.demo_cmd import demo, generate_cmd
@@ -33,11 +42,15 @@ app.command("analyse")(analyse_command)
 app.command("serve")(serve)
 app.command("query")(query)
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(documents_cmd.app, name="documents")
 app.command("demo")(demo)
 app.command("generate")(generate_cmd)
 app.command("load")(load)
 app.command("template")(template)
 app.add_typer(person_cmd.app, name="person")
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)
+app.command("fingerprint")(backup_cmd.fingerprint)
 
 _debug = False
 
@@ -89,8 +102,10 @@ EXIT_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 1,
     ErrorCode.CONFLICT: 1,
     ErrorCode.FORBIDDEN: 1,
+    ErrorCode.UNTRUSTED_DOCUMENT: 1,
     ErrorCode.USAGE: 2,
     ErrorCode.UNAVAILABLE: 3,
+    ErrorCode.RATE_LIMITED: 3,
     ErrorCode.SETUP: 3,
     ErrorCode.INTERNAL: 70,
 }

@@ -4,7 +4,6 @@ vocabularies; the model in force with its declared extensions; the live GraphQL 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from stakegraph.cli.console import console, err_console, graph_db
+from stakegraph.cli.console import console, current_user, err_console, graph_db
 from stakegraph.schema.apply import apply_schema
 from stakegraph.schema.combined import Model
 from stakegraph.schema.constraints import schema_items
@@ -20,6 +19,9 @@ from stakegraph.schema.declared import read_model, versions
 from stakegraph.schema.diagram import mermaid, with_diagram
 from stakegraph.schema.errors import SetupError
 from stakegraph.schema.extensions import DeclarationInvalid, read_declaration
+from stakegraph.schema.migrations import history as migration_history
+from stakegraph.schema.model import MODEL_VERSION
+from stakegraph.schema.version import graph_state
 
 SCHEMA_README = Path(__file__).resolve().parents[2] / "schema" / "README.md"
 
@@ -30,10 +32,20 @@ app = typer.Typer(
 
 
 @app.command()
-def apply() -> None:
-    """Create constraints, indexes and vocabulary terms; running it twice changes nothing."""
+def apply(
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="Who runs it, as migrations record it (default: the OS user).")] = None,
+) -> None:
+    """Create constraints, indexes and vocabulary terms, migrating a graph written with an older
+    model version first; running it twice changes nothing."""
     with graph_db() as db:
-        report = apply_schema(db)
+        report = apply_schema(db, actor=actor or current_user())
+    migration = report.migration
+    for step in migration.applied if migration else ():
+        console.print(f"Migrated model version {step.source} to {step.target}: {step.name} "
+                      f"({step.changed} changed).")
+    if migration and migration.applied:
+        console.print(f"The graph is at model version {migration.after} now.")
     console.print(f"{len(report.constraints)} constraints, {len(report.indexes)} indexes.")
     table = Table("vocabulary", "terms")
     for name, count in sorted(report.terms_per_scheme.items()):
@@ -48,6 +60,8 @@ def show(
 ) -> None:
     """Show the model in force (shipped properties, then declared ones, marked), the declared
     terms and the constraints and indexes."""
+    graph_version: int | None = MODEL_VERSION
+    migrations: list[dict[str, object]] = []
     if offline:
         model = Model.shipped()
         history = []
@@ -55,6 +69,8 @@ def show(
         with graph_db() as db:
             model = read_model(db)
             history = versions(db)
+            graph_version = graph_state(db).model_version
+            migrations = migration_history(db)
     console.print(_model_table(model))
     declared = [(s.name, t) for s in model.schemes.values() for t in s.terms
                 if t.origin == "declared"]
@@ -70,6 +86,12 @@ def show(
                       f"{len(history)} version(s) in the graph.")
     else:
         console.print("No declared extension: the shipped model.")
+    console.print(f"Model version: this stakegraph's {MODEL_VERSION}, the graph's "
+                  f"{'none yet (empty)' if graph_version is None else graph_version}.")
+    for step in migrations:
+        console.print(f"  migrated {step['from_version']} to {step['to_version']} "
+                      f"({step['name']}, {step['changed']} changed) by {step['applied_by']} "
+                      f"at {step['applied_at']}", highlight=False)
     items = Table("name", "category", "statement", title="Constraints and indexes")
     for item in schema_items():
         items.add_row(item.name, item.category, item.statement)
@@ -112,7 +134,7 @@ def extend(
         extension = read_declaration(declaration)
         with graph_db() as db:
             report = apply_declaration(db, extension, drop_data=drop_data, dry_run=dry_run,
-                                       actor=actor or _user())
+                                       actor=actor or current_user())
     except DeclarationInvalid as invalid:
         for problem in invalid.problems:
             err_console.print(f"  {problem}", highlight=False)
@@ -134,13 +156,6 @@ def extend(
                       "converted.")
     if not report.dry_run:
         console.print("Restart the API workers to serve the new model.")
-
-
-def _user() -> str:
-    try:
-        return os.getlogin()
-    except OSError:
-        return os.environ.get("USER", "cli")
 
 
 @app.command("declaration")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 
 import typer
 from rich.table import Table
@@ -24,7 +26,7 @@ def serve(
         False, "--allow-anonymous-read", help="Let callers without a key read (not write)."
     ),
 ) -> None:
-    """Serve the GraphQL API (POST/GET /graphql, GraphiQL in a browser, /health)."""
+    """Serve the GraphQL API (POST/GET /graphql, GraphiQL in a browser, /health, /metrics)."""
     import uvicorn
 
     # Workers are separate processes that read their settings from the environment.
@@ -40,6 +42,17 @@ def serve(
     cfg = settings()
     conn = connection(cfg)  # fails here, in one line, when no Neo4j is configured
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # matplotlib (the report's charts) announces building its font cache on first use: a
+    # library's housekeeping, not the API's news.
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    # The workers share one state directory (rate-limit table, metrics files): a fresh one per
+    # run unless the operator names one (then the metrics of an earlier run are cleared).
+    made = None
+    if cfg.api_state_dir is None:
+        made = tempfile.mkdtemp(prefix="stakegraph-api-")
+        os.environ["STAKEGRAPH_API_STATE_DIR"] = made
+    else:
+        shutil.rmtree(cfg.api_state_dir / "metrics", ignore_errors=True)
     console.print(
         f"GraphQL API on http://{cfg.api_host}:{cfg.api_port}/graphql "
         f"({cfg.api_workers} worker(s), Neo4j {conn.uri}, anonymous read "
@@ -53,14 +66,18 @@ def serve(
         log_level="warning",
         access_log=False,
     )
-    if cfg.api_workers == 1:
-        uvicorn.Server(config).run()
-        return
-    # Several workers: this process accepts and hands each connection to the worker with the
-    # fewest, instead of uvicorn's shared socket where one worker can take them all.
-    from stakegraph.serving import serve_balanced
+    try:
+        if cfg.api_workers == 1:
+            uvicorn.Server(config).run()
+            return
+        # Several workers: this process accepts and hands each connection to the worker with
+        # the fewest, instead of uvicorn's shared socket where one worker can take them all.
+        from stakegraph.serving import serve_balanced
 
-    serve_balanced(config, cfg.api_workers)
+        serve_balanced(config, cfg.api_workers)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 @apikey_app.command("create")

@@ -124,11 +124,9 @@ def codes(body: dict[str, Any]) -> list[str]:
 
 @dataclass(frozen=True)
 class Graph:
-    """The ids of the scratch graph (and of an analysis job and its run, where a test ran one)."""
+    """The ids of the scratch graph."""
 
     prefix: str
-    job: str = ""
-    run: str = ""
 
     def id(self, name: str) -> str:
         """Returns the full id of a scratch node."""
@@ -191,3 +189,31 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
     once a browser test has started, and ``asyncio.run`` refuses to start beside it."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, work).result()
+
+
+def start_workers(env: dict[str, str], tmp: Path, workers: int = 2) -> Server:
+    """Starts ``stakegraph serve`` with ``workers`` worker processes on a free port (they
+    share a state directory, as in production) and waits until it answers."""
+    exe = Path(sys.executable).parent / "stakegraph"
+    return start_server(env, tmp, [str(exe), "serve", "--host", "127.0.0.1", "--port",
+                                   "{port}", "--workers", str(workers)])
+
+
+def worker_pids(server: Server, headers: dict[str, str], timeout: float = 90) -> set[int]:
+    """Returns the worker processes seen answering (``extensions.worker`` of the debug
+    setting), sending rounds of concurrent requests until two have answered or ``timeout``
+    seconds passed (a loaded machine may start the second worker seconds after the first)."""
+    seen: set[int] = set()
+
+    def one(_: int) -> int:
+        body = httpx.post(server.url + "/graphql", json={"query": "{ __typename }"},
+                          headers=headers, timeout=30).json()
+        return int(body["extensions"]["worker"])
+
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(8) as pool:
+        while len(seen) < 2 and time.monotonic() < deadline:
+            seen.update(pool.map(one, range(16)))
+            if len(seen) < 2:
+                time.sleep(0.5)
+    return seen

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import Client, Server, codes, start_server, stop_server
+from api_support import Client, Server, codes, start_server, stop_server, worker_pids
 from stakegraph.schema.graphdb import GraphDB
 
 pytestmark = pytest.mark.usefixtures("restore_model")
@@ -109,6 +109,8 @@ def test_declare_load_serve_export_erase_and_remove(
     try:
         reader = {"Authorization": f"Bearer {keys['reader']}"}
         editor = {"X-API-Key": keys["editor"]}
+        # The second worker may start seconds after the first answers on a loaded machine.
+        assert len(worker_pids(server, reader)) == 2
         workers = set()
         listing = ("query($p: String!, $la: String) { stakeholders(filter: {idPrefix: $p, "
                    "localAuthority: $la}) { totalCount nodes { id sector localAuthority } } }")
