@@ -32,7 +32,7 @@ from stakegraph.api.browser_files import neo4j_browser_file
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import client_error, format_error
-from stakegraph.api.gateway import Gateway, open_api_driver
+from stakegraph.api.gateway import Gateway, open_api_driver, warm_pool
 from stakegraph.api.graphiql import ASSETS_PATH, GraphiQLFiles, graphiql_response
 from stakegraph.api.http_limits import BodyLimit, coded_refusal, http_message, refusal
 from stakegraph.api.rate_limits import RateLimiter
@@ -157,6 +157,12 @@ class GraphQLApp(GraphQL[Context, None]):
                 request.state.outcome = ErrorCode.VALIDATION.value
             except StakegraphError as exc:  # rate limit, untrusted document, Neo4j away
                 response, request.state.outcome = coded_refusal(exc)
+            finally:
+                # The request's rows are freed now, by reference counting, rather than at a
+                # garbage collection that would pause every request in flight.
+                context = getattr(request.state, "context", None)
+                if context is not None:
+                    context.release()
             self._observe(request, response, began, span)
         await response(scope, receive, send)
 
@@ -459,9 +465,13 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
             waiting = asyncio.create_task(graphql.keep_trying(app.state.driver))
         if settings.api_gc_tuning:
             tune_garbage_collector()
+        # Connections are opened beside the first requests, never in their way.
+        warming = asyncio.create_task(warm_pool(
+            app.state.driver, settings.neo4j_database, settings.api_db_warm_connections))
         try:
             yield
         finally:
+            warming.cancel()
             if waiting is not None:
                 waiting.cancel()
             if graphql.feed is not None:

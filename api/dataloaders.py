@@ -40,7 +40,12 @@ class HopPage:
 
 
 class Loaders:
-    """The loaders of one request, created on first use and shared by all its resolvers."""
+    """The loaders of one request, created on first use and shared by all its resolvers.
+
+    Their load functions close over the gateway, never over this object, and `release` empties
+    the caches once the request is answered: a cycle through the loaders would keep every row
+    the request read for the garbage collector, whose pauses hold every request in flight.
+    """
 
     def __init__(self, gateway: Gateway, model: Model) -> None:
         self._gateway = gateway
@@ -53,10 +58,11 @@ class Loaders:
         loader = self._nodes.get(label)
         if loader is None:
             query = by_ids(self._model, label)
+            gateway = self._gateway
 
             async def load(ids: Sequence[str]) -> list[RecordData | None]:
                 metrics.batch_size("node", len(ids))
-                rows = await self._gateway.read(query, {"ids": list(ids)}, maps_only=True)
+                rows = await gateway.read(query, {"ids": list(ids)}, maps_only=True)
                 found = {r["id"]: r["node"] for r in rows}
                 return [found.get(i) for i in ids]
 
@@ -74,6 +80,7 @@ class Loaders:
             # Uncounted, one row more than the page tells whether another page follows.
             limit = request.limit if request.count else request.limit + 1
             params.update(offset=request.offset, limit=limit)
+            gateway = self._gateway
 
             def page_of(total: int | None, rows: list[RecordData]) -> HopPage:
                 if total is not None:
@@ -82,7 +89,7 @@ class Loaders:
 
             async def load(ids: Sequence[str]) -> list[HopPage]:
                 metrics.batch_size("hop", len(ids))
-                rows = await self._gateway.read(
+                rows = await gateway.read(
                     query, {**params, "ids": list(ids)}, maps_only=True
                 )
                 pages = rows[0]["pages"] if rows else []
@@ -92,3 +99,12 @@ class Loaders:
             loader = DataLoader(load_fn=load)
             self._hops[request] = loader
         return loader
+
+    def release(self) -> None:
+        """Forgets every loader and what it cached (returns nothing): the request is answered."""
+        for node_loader in self._nodes.values():
+            node_loader.clear_all()
+        for hop_loader in self._hops.values():
+            hop_loader.clear_all()
+        self._nodes.clear()
+        self._hops.clear()

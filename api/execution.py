@@ -158,6 +158,17 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         self._direct_ok = strawberry_schema is not None and not getattr(
             strawberry_schema, "exception_handlers", ()
         )
+        # The completers close over this executor, a cycle: the request's context empties
+        # them once the request is answered (see Context.release).
+        releases = getattr(self.context_value, "releases", None)
+        if isinstance(releases, list):
+            releases.append(self._release)
+
+    def _release(self) -> None:
+        self._plans.clear()
+        self._completers.clear()
+        self._shared.clear()
+        self._fallen.clear()
 
     def complete_value(
         self,

@@ -55,6 +55,40 @@ def open_api_driver(settings: Settings) -> AsyncDriver:
     )
 
 
+async def warm_pool(driver: AsyncDriver, database: str, connections: int) -> int:
+    """Opens ``connections`` connections to Neo4j at once and leaves them in the driver's pool;
+    returns how many were opened (fewer when Neo4j does not answer: then the pool grows on
+    demand as before).
+
+    The pool otherwise grows only when a request finds no idle connection, and opening one
+    (Bolt handshake and authentication) took 0.5 to 2 s on a busy 2-core machine; a nested
+    request holds several at once, so a step to 32 clients opened 13 to 26 per worker while
+    requests queued behind them (benchmarks/README.md, issue 13).
+    """
+    if connections <= 0:
+        return 0
+    held = 0
+    everyone = asyncio.Event()
+
+    async def hold() -> bool:
+        nonlocal held
+        try:
+            async with driver.session(database=database, default_access_mode=READ_ACCESS) as s:
+                await (await s.run("RETURN 1")).consume()
+                held += 1
+                if held == connections:
+                    everyone.set()
+                # Busy until all are open, so that each holds a connection of its own.
+                await asyncio.wait_for(everyone.wait(), 30)
+            return True
+        except Exception:
+            everyone.set()  # one failed: holding the others on would not help
+            raise
+
+    results = await asyncio.gather(*(hold() for _ in range(connections)), return_exceptions=True)
+    return sum(1 for r in results if r is True)
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Returns True when ``exc`` means the database could not be reached."""
     if isinstance(exc, _UNAVAILABLE):

@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     api_db_timeout_s: float = Field(
         default=2.0, alias="STAKEGRAPH_API_DB_TIMEOUT", gt=0, description="connection acquisition"
     )
+    api_db_warm_connections: int = Field(
+        default=32, alias="STAKEGRAPH_API_DB_WARM_CONNECTIONS", ge=0, le=100,
+        description="Bolt connections each API worker opens at start (a burst then finds them)",
+    )
     api_key_cache_s: float = Field(default=30.0, alias="STAKEGRAPH_API_KEY_CACHE_S", ge=0)
     api_gc_tuning: bool = Field(
         default=True, alias="STAKEGRAPH_API_GC_TUNING",

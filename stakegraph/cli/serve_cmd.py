@@ -58,16 +58,23 @@ def serve(
         f"({cfg.api_workers} worker(s), Neo4j {conn.uri}, anonymous read "
         f"{'on' if cfg.api_allow_anonymous_read else 'off'})"
     )
+    config = uvicorn.Config(
+        "stakegraph.api.app:create_app",
+        factory=True,
+        host=cfg.api_host,
+        port=cfg.api_port,
+        log_level="warning",
+        access_log=False,
+    )
     try:
-        uvicorn.run(
-            "stakegraph.api.app:create_app",
-            factory=True,
-            host=cfg.api_host,
-            port=cfg.api_port,
-            workers=cfg.api_workers,
-            log_level="warning",
-            access_log=False,
-        )
+        if cfg.api_workers == 1:
+            uvicorn.Server(config).run()
+            return
+        # Several workers: this process accepts and hands each connection to the worker with
+        # the fewest, instead of uvicorn's shared socket where one worker can take them all.
+        from stakegraph.serving import serve_balanced
+
+        serve_balanced(config, cfg.api_workers)
     finally:
         if made is not None:
             shutil.rmtree(made, ignore_errors=True)
