@@ -137,6 +137,30 @@ RETURN s.id AS id, s.name AS name, a {.date, .quadrant, .interest, .impact} AS s
        p {.id, .name} AS project, acts
 """
 
+# wrk's Lua end of a run, shared by both scripts: one JSON line with the latency figures, the
+# answers per API worker and the tokens of acknowledged writes (none for the read scripts).
+WRK_DONE = """
+function done(summary, latency, requests)
+  local errors, tokens, counts = 0, {}, {}
+  for _, t in ipairs(threads) do
+    errors = errors + t:get("bad")
+    for _, token in ipairs(t:get("acked") or {}) do table.insert(tokens, '"' .. token .. '"') end
+    for w, c in pairs(t:get("workers")) do counts[w] = (counts[w] or 0) + c end
+  end
+  local parts = {}
+  for w, c in pairs(counts) do table.insert(parts, string.format('"%s": %d', w, c)) end
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "seconds": %f, "errors": %d, "socket_errors": %d, ' ..
+    '"p50_ms": %f, "p95_ms": %f, "p99_ms": %f, "p999_ms": %f, "max_ms": %f, ' ..
+    '"mean_ms": %f, "workers": {%s}, "acked": [%s]}\\n',
+    summary.requests, summary.duration / 1e6, errors,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
+    latency.mean / 1000, table.concat(parts, ", "), table.concat(tokens, ", ")))
+end
+"""
+
 # wrk's Lua side: rotate through the request bodies, count non-200 and GraphQL errors and the
 # answers of each API worker per thread, and print one JSON line with the figures at the end.
 WRK_SCRIPT = """
@@ -160,25 +184,6 @@ function response(status, headers, body)
   -- The extensions come last: look for the worker in the body's tail only.
   local w = string.match(body, '"worker":(%%d+)', math.max(1, #body - 300))
   if w then workers[w] = (workers[w] or 0) + 1 end
-end
-function done(summary, latency, requests)
-  local errors = 0
-  local counts = {}
-  for _, t in ipairs(threads) do
-    errors = errors + t:get("bad")
-    for w, c in pairs(t:get("workers")) do counts[w] = (counts[w] or 0) + c end
-  end
-  local parts = {}
-  for w, c in pairs(counts) do table.insert(parts, string.format('"%%s": %%d', w, c)) end
-  io.write(string.format(
-    'WRKJSON {"requests": %%d, "seconds": %%f, "errors": %%d, "socket_errors": %%d, ' ..
-    '"p50_ms": %%f, "p95_ms": %%f, "p99_ms": %%f, "p999_ms": %%f, "max_ms": %%f, ' ..
-    '"mean_ms": %%f, "workers": {%%s}}\\n',
-    summary.requests, summary.duration / 1e6, errors,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
-    latency.mean / 1000, table.concat(parts, ", ")))
 end
 """
 
@@ -243,25 +248,6 @@ function response(status, headers, body)
     local token = string.match(body, pattern)
     if token then table.insert(acked, token) end
   end
-end
-function done(summary, latency, requests)
-  local errors, tokens, counts = 0, {}, {}
-  for _, t in ipairs(threads) do
-    errors = errors + t:get("bad")
-    for _, token in ipairs(t:get("acked")) do table.insert(tokens, '"' .. token .. '"') end
-    for w, c in pairs(t:get("workers")) do counts[w] = (counts[w] or 0) + c end
-  end
-  local parts = {}
-  for w, c in pairs(counts) do table.insert(parts, string.format('"%%s": %%d', w, c)) end
-  io.write(string.format(
-    'WRKJSON {"requests": %%d, "seconds": %%f, "errors": %%d, "socket_errors": %%d, ' ..
-    '"p50_ms": %%f, "p95_ms": %%f, "p99_ms": %%f, "p999_ms": %%f, "max_ms": %%f, ' ..
-    '"mean_ms": %%f, "workers": {%%s}, "acked": [%%s]}\\n',
-    summary.requests, summary.duration / 1e6, errors,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
-    latency.mean / 1000, table.concat(parts, ", "), table.concat(tokens, ", ")))
 end
 """
 
@@ -341,7 +327,7 @@ def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float,
         "bodies": ", ".join(_lua_string(b) for b in bodies),
         "path": path,
         "headers": headers,
-    }
+    } + WRK_DONE
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -365,7 +351,8 @@ def measure_wrk(target: Target, bodies: list[str], clients: int, seconds: float,
         raise RuntimeError(f"{target.name}: {raw['errors']} errors, {raw['socket_errors']} "
                            f"socket errors under load:\n{done.stdout}")
     return {
-        **({"acked": raw["acked"]} if "acked" in raw else {}),
+        # Only a script that writes lists acknowledged writes (the read scripts' list is empty).
+        **({"acked": raw["acked"]} if script is not None else {}),
         "requests": raw["requests"],
         "req_per_s": raw["requests"] / raw["seconds"],
         "p50_ms": raw["p50_ms"],
@@ -702,7 +689,7 @@ def mixed_script(target: Target, ids: list[str], project: str, prefix: str,
         "project": _lua_string(write_project),
         "marker": _lua_string(marker),
         "headers": headers,
-    }
+    } + WRK_DONE
 
 
 def written(tokens: list[str]) -> dict[str, int]:
