@@ -31,6 +31,7 @@ SCALAR_TYPES: dict[PropType, Any] = {
     PropType.BOOLEAN: bool,
     PropType.DATE: date,
 }
+_PLAIN = frozenset({str, int, float, bool})
 _CONVERT: dict[PropType, Convert] = {
     PropType.STRING: str,
     PropType.INTEGER: to_int,
@@ -92,6 +93,10 @@ def converter(prop: Prop) -> Convert:
         def convert(value: Any) -> Any:
             if value is None:
                 return default
+            # Bolt gives text and numbers as plain Python values (dates come as ISO text):
+            # only Neo4j's own temporal types need `to_native`.
+            if type(value) in _PLAIN:
+                return one(value)
             native = getattr(value, "to_native", None)
             return one(native() if callable(native) else value)
 

@@ -128,6 +128,7 @@ class ObjectTypes:
         self.filters = filters
         self.classes: dict[str, type] = {}
         self._fields: dict[str, list[_Field]] = {}
+        self._served: dict[str, tuple[tuple[str, str, Callable[[Any], Any], Any, Any], ...]] = {}
         self._build()
 
     def __getitem__(self, name: str) -> type:
@@ -136,12 +137,19 @@ class ObjectTypes:
     # --- building objects from rows ---------------------------------------------------------
 
     def _values(self, name: str, source: RecordData) -> dict[str, Any]:
+        # Runs for every object of every answer (hundreds per nested request): the served
+        # fields' tuples are made once per type, and a missing value skips its conversion.
+        served = self._served.get(name)
+        if served is None:
+            served = self._served[name] = tuple(
+                (f.attribute, f.prop, f.convert, f.fallback, f.convert(None))
+                for f in self._fields[name] if not f.personal)
         values: dict[str, Any] = {}
-        for f in self._fields[name]:
-            if f.personal:
-                continue
-            value = f.convert(source.get(f.prop))
-            values[f.attribute] = f.fallback if value is None else value
+        get = source.get
+        for attribute, prop, convert, fallback, missing in served:
+            raw = get(prop)
+            value = missing if raw is None else convert(raw)
+            values[attribute] = fallback if value is None else value
         return values
 
     def node(self, name: str, row: RecordData) -> Any:

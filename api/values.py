@@ -10,6 +10,8 @@ def to_date(value: Any) -> date | None:
     """Returns a Python date from a Neo4j Date, a datetime or an ISO string (None stays None)."""
     if value is None:
         return None
+    if type(value) is str:  # the API reads dates as ISO text
+        return date.fromisoformat(value[:10])
     native = getattr(value, "to_native", None)
     if callable(native):
         value = native()

@@ -255,10 +255,12 @@ def demo_graph(db: GraphDB) -> Iterator[GraphDB]:
         db.write(f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n", ids=ids)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for the browser tests (network view, GraphiQL, Neo4j Browser), shared
-    by the session: Playwright's sync API allows one running instance per thread."""
+    """Headless Chromium for the browser tests (network view, GraphiQL, Neo4j Browser, the
+    report), one per test module. Not for the whole session: while Playwright's sync API is
+    open it keeps an asyncio loop running on the main thread, and every later `asyncio.run`
+    there (subscription, pool and maintenance tests) would refuse to start."""
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

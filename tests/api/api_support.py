@@ -184,9 +184,9 @@ CREATE (p1)-[:OBSERVED {id: $p + 'obs1', date: date('2025-06-30'), value: 0.7,
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:
-    """Returns what ``work`` returns, run by ``asyncio.run`` on a thread of its own: the
-    session's Playwright browser (sync API) keeps an event loop running on the main thread
-    once a browser test has started, and ``asyncio.run`` refuses to start beside it."""
+    """Returns what ``work`` returns, run by ``asyncio.run`` on a thread of its own, so that it
+    works even in a module whose Playwright browser (sync API) keeps an event loop running on
+    the main thread, beside which ``asyncio.run`` refuses to start."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, work).result()
 
