@@ -692,22 +692,24 @@ def mixed_script(target: Target, ids: list[str], project: str, prefix: str,
     } + WRK_DONE
 
 
-def written(tokens: list[str]) -> dict[str, int]:
-    """Returns how many of the acknowledged writes' tokens are in the graph, and how many
-    are missing (assessments by assessor, ties by evidence)."""
+def written(tokens: list[str]) -> dict[str, Any]:
+    """Returns how many of the acknowledged writes' tokens are in the graph, how many are
+    missing and which (assessments by assessor, ties by evidence)."""
     db = open_graph_db(get_settings())
     try:
-        found = db.write(
+        absent = db.write(
             "UNWIND $tokens AS token "
             "OPTIONAL MATCH (:Stakeholder)-[a:ASSESSED {assessor: token}]->(:Project) "
             "WITH token, count(a) AS assessments "
             "OPTIONAL MATCH (:Stakeholder)-[t:INFLUENCES {evidence: token}]->(:Stakeholder) "
-            "WITH token, assessments, count(t) AS ties WITH assessments + ties AS n "
-            "RETURN sum(CASE WHEN n > 0 THEN 1 ELSE 0 END) AS present",
-            tokens=tokens)[0]["present"]
+            "WITH token, assessments, count(t) AS ties WHERE assessments + ties = 0 "
+            "RETURN collect(token) AS missing",
+            tokens=sorted(set(tokens)))[0]["missing"]
     finally:
         db.close()
-    return {"acknowledged": len(tokens), "present": found, "missing": len(tokens) - found}
+    unique = len(set(tokens))
+    return {"acknowledged": unique, "present": unique - len(absent), "missing": len(absent),
+            "missing_tokens": absent}
 
 
 def run_mixed(args: argparse.Namespace, targets: list[Target], project: str, prefix: str,
