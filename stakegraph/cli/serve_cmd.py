@@ -51,6 +51,8 @@ def serve(
     if cfg.api_state_dir is None:
         made = tempfile.mkdtemp(prefix="stakegraph-api-")
         os.environ["STAKEGRAPH_API_STATE_DIR"] = made
+        # A single worker runs in this process and reads the cached settings: read them again.
+        get_settings.cache_clear()
     else:
         shutil.rmtree(cfg.api_state_dir / "metrics", ignore_errors=True)
     console.print(
