@@ -548,6 +548,18 @@ def start_ours(port: int, workers: int, probe: Path | None = None) -> subprocess
     return process
 
 
+def _uvicorn_workers(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Returns the app served by uvicorn's own ``--workers`` with ``env``, once it answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+         "--log-level", "warning", "--no-access-log"],
+        env=env,
+    )
+    _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
+    return process
+
+
 def start_uvicorn_shared(port: int, workers: int,
                          probe: Path | None = None) -> subprocess.Popen[bytes]:
     """Returns the same app served by uvicorn's own ``--workers`` (every worker accepting from
@@ -559,14 +571,7 @@ def start_uvicorn_shared(port: int, workers: int,
         env["TAIL_PROBE_DIR"] = str(probe)
         env["PYTHONPATH"] = os.pathsep.join(
             x for x in (str(PROBE), env.get("PYTHONPATH")) if x)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"],
-        env=env,
-    )
-    _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
-    return process
+    return _uvicorn_workers(port, workers, env)
 
 
 def versions() -> dict[str, str]:
@@ -877,14 +882,7 @@ def start_apps(port: int, workers: int, extra: dict[str, str]) -> subprocess.Pop
                NEO4J_URI=conn.uri, NEO4J_USER=conn.user, NEO4J_PASSWORD=conn.password,
                STAKEGRAPH_API_STATE_DIR=state, STAKEGRAPH_API_LOG_LEVEL="warning", **extra)
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "stakegraph.api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"],
-        env=env,
-    )
-    _wait_until_up(f"http://127.0.0.1:{port}/graphql", {"query": "{ __typename }"}, process)
-    return process
+    return _uvicorn_workers(port, workers, env)
 
 
 def apps_overhead(args: argparse.Namespace, key: str, project: str, prefix: str
