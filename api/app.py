@@ -8,7 +8,6 @@ read (Neo4j down at start) ``/graphql`` answers 503 UNAVAILABLE and the worker k
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from stakegraph.api.analysis_jobs import JobLauncher, fail_interrupted
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
 from stakegraph.api.browser_files import neo4j_browser_file
+from stakegraph.api.collector import BetweenRequests, tune_garbage_collector
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import client_error, format_error
@@ -83,6 +83,8 @@ class Runtime:
 
     rate: RateLimiter | None = None
     documents: TrustedDocuments | None = None
+    # Collects young garbage as requests end (`stakegraph.api.collector`); off until started.
+    collector: BetweenRequests = field(default_factory=lambda: BetweenRequests(0, 0))
 
 
 
@@ -136,6 +138,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.feed = feed
         self.rate = runtime.rate
         self.documents = runtime.documents
+        self.runtime = runtime
         self.jobs = jobs or JobLauncher(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,6 +147,15 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         began = time.perf_counter()
+        collector = self.runtime.collector
+        collector.started()
+        try:
+            await self._serve(scope, receive, send, began)
+        finally:
+            collector.finished()
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, began: float) -> None:
+        """Answers one HTTP request (returns nothing; the response is sent)."""
         request = Request(scope, receive)
         response: Response
         with tracing.request_span(request.method, scope["path"], request.headers) as span:
@@ -386,18 +398,6 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def tune_garbage_collector() -> None:
-    """Sets the collector for a server process (returns nothing): what startup built is frozen
-    out of every later collection, and young objects are collected after 20,000 net
-    allocations instead of 700. With the defaults the benchmark's nested page (100
-    stakeholders) set off about 6 young collections per request, each scanning the half-built
-    response, and every tenth an older one; tuned, it is 0.1, and the request's CPU drops by
-    about a fifth (10.2 to 8.3 ms in-process)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
-
-
 def state_dir(settings: Settings) -> tuple[Path, bool]:
     """Returns the directory the workers of this server share (the rate-limit table and the
     metrics' files) and whether it is this process's own: without STAKEGRAPH_API_STATE_DIR
@@ -463,6 +463,12 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
         except Exception as exc:  # Neo4j not there yet: serve 503s and keep trying
             log.warning("cannot read the model from Neo4j at start: %r", exc)
             waiting = asyncio.create_task(graphql.keep_trying(app.state.driver))
+        collector = graphql.runtime.collector = BetweenRequests(
+            settings.api_gc_young_between if settings.api_gc_tuning else 0,
+            settings.api_gc_in_flight,
+            metrics.current.gc_pause if metrics.current is not None else None)
+        if collector.record is not None:
+            collector.watch()
         if settings.api_gc_tuning:
             tune_garbage_collector()
         # Connections are opened beside the first requests, never in their way.
@@ -472,6 +478,7 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
             yield
         finally:
             warming.cancel()
+            collector.close()
             if waiting is not None:
                 waiting.cancel()
             if graphql.feed is not None:

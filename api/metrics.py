@@ -14,6 +14,9 @@ any worker) reads them all. The metrics:
   ``hop``);
 - ``stakegraph_worker_starts_total`` and ``stakegraph_worker_restarts_total``: worker processes
   started, and those that replaced one that died;
+- ``stakegraph_gc_pause_seconds{generation, when}``: each garbage collection in a worker,
+  which holds its event loop: ``between_requests`` (run as a request ended,
+  `stakegraph.api.collector`) or ``automatic`` (the threshold crossed mid-request);
 - ``stakegraph_subscriptions``: open subscriptions; ``stakegraph_subscription_events_total``:
   events sent to subscribers.
 
@@ -37,6 +40,7 @@ MAX_OPERATIONS = 200
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 ROUND_TRIP_BUCKETS = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 12.0, 20.0, 50.0)
+GC_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
 BATCH_BUCKETS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 
 
@@ -70,6 +74,11 @@ class Metrics:
         self.batch: Histogram = Histogram(
             "stakegraph_dataloader_batch_size", "Keys per DataLoader batch (one Neo4j query).",
             ["loader"], buckets=BATCH_BUCKETS, registry=none)
+        self.gc: Histogram = Histogram(
+            "stakegraph_gc_pause_seconds",
+            "Garbage collections in a worker (each holds its event loop), by generation and "
+            "by when they ran: between_requests or automatic.", ["generation", "when"],
+            buckets=GC_BUCKETS, registry=none)
         self.starts: Counter = Counter(
             "stakegraph_worker_starts", "API worker processes started.", registry=none)
         self.restarts: Counter = Counter(
@@ -119,6 +128,11 @@ class Metrics:
         self.latency.labels(label).observe(seconds)
         self.neo4j.observe(neo4j_seconds)
         self.round_trips.observe(round_trips)
+
+    def gc_pause(self, generation: int, seconds: float, between: bool) -> None:
+        """Records one garbage collection (returns nothing)."""
+        self.gc.labels(str(generation), "between_requests" if between else "automatic"
+                       ).observe(seconds)
 
     def batch_size(self, loader: str, size: int) -> None:
         """Records the keys of one DataLoader batch (returns nothing)."""

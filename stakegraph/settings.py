@@ -121,6 +121,15 @@ class Settings(BaseSettings):
         default=True, alias="STAKEGRAPH_API_GC_TUNING",
         description="tune Python's garbage collector for a server process (see api/app.py)",
     )
+    api_gc_young_between: int = Field(
+        default=2_000, alias="STAKEGRAPH_API_GC_YOUNG_BETWEEN", ge=0,
+        description="young objects that make a worker collect as a request ends (0: never; "
+                    "see api/collector.py)",
+    )
+    api_gc_in_flight: int = Field(
+        default=0, alias="STAKEGRAPH_API_GC_IN_FLIGHT", ge=0,
+        description="other requests still in flight that let that collection go ahead",
+    )
     api_feed_poll_s: float = Field(
         default=0.1, alias="STAKEGRAPH_API_FEED_POLL_S", gt=0, le=60,
         description="how often a worker reads the change feed while anyone subscribes",

@@ -39,8 +39,9 @@ NESTED = """query Nested($p: ID!) { project(id: $p) { id stakes(first: 10) { nod
 @pytest.fixture(scope="module")
 def observed_api(api_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[Server]:
-    """Two workers with the access log on."""
-    server = start_workers({**api_env, "STAKEGRAPH_API_ACCESS_LOG": "true"},
+    """Two workers with the access log on, collecting garbage between requests early."""
+    server = start_workers({**api_env, "STAKEGRAPH_API_ACCESS_LOG": "true",
+                            "STAKEGRAPH_API_GC_YOUNG_BETWEEN": "500"},
                            tmp_path_factory.mktemp("observed"))
     deadline = time.monotonic() + 60  # the first worker answers before the second has started
     while (_value(_metrics(server), "stakegraph_worker_starts_total") < 2
@@ -69,6 +70,23 @@ def _value(samples: dict[str, list[Any]], name: str, **labels: str) -> float:
 def _post(server: Server, key: str, query: str, variables: dict[str, Any]) -> httpx.Response:
     return httpx.post(server.url + "/graphql", json={"query": query, "variables": variables},
                       headers={"X-API-Key": key}, timeout=30)
+
+
+def test_collections_between_requests_are_measured(observed_api: Server,
+                                                   keys: dict[str, str], graph: Graph) -> None:
+    pauses = "stakegraph_gc_pause_seconds_count"
+    before = _value(_metrics(observed_api), pauses, when="between_requests")
+    for _ in range(10):  # one at a time: as each ends, nothing else is in flight
+        answer = _post(observed_api, keys["reader"], NESTED.replace("Nested", "Collected"),
+                       {"p": graph.id("p1")})
+        assert answer.status_code == 200
+    after = _metrics(observed_api)
+    assert _value(after, pauses, when="between_requests") > before
+    assert {s.labels["generation"] for s in after[pauses]} <= {"0", "1", "2"}
+    assert {s.labels["when"] for s in after[pauses]} <= {"between_requests", "automatic"}
+    # Each pause is in one bucket or another: none took a second.
+    assert _value(after, "stakegraph_gc_pause_seconds_bucket", le="1.0") == _value(
+        after, pauses)
 
 
 def test_metrics_sum_both_workers(observed_api: Server, keys: dict[str, str],
