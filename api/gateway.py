@@ -20,7 +20,6 @@ from neo4j.exceptions import (
 )
 from stakegraph.api import tracing
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ApiError, ErrorCode
-from stakegraph.schema import change_feed
 from stakegraph.schema.errors import StakegraphError
 from stakegraph.schema.graphdb import RecordData
 from stakegraph.schema.version import (
@@ -210,11 +209,12 @@ class Gateway:
             refusal = write_refusal(state_from(None if record is None else record.data()))
             if refusal is not None:
                 raise refusal
-            # Every mutation records its change in the feed: taking the feed's lock before
-            # any other makes concurrent mutations queue rather than deadlock (see
-            # change_feed). The gate is read before it, so a refused write never queues
-            # behind other mutations for a lock it will not use.
-            await (await tx.run(change_feed.GATE)).consume()
+            # The feed's lock is taken by the change record, the mutation's last statement, and
+            # held to the commit: only that last round trip is serialised across mutations, not
+            # all of them (issue 13: held from the first, under load a mutation kept every
+            # other one waiting for its whole transaction, and the mixed workload's p99 was
+            # writes queueing). Mutations that lock shared records in different orders can
+            # deadlock now; Neo4j detects it and `_write` retries.
             return await work(Tx(tx, self))
 
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails

@@ -244,13 +244,12 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
                 column, expected = broken
                 raise invalid(column, f"expected {expected}")
             row = await _update(tx, Label.STAKEHOLDER, ident, props, "stakeholder")
+            if kind is not None:
+                # The kind label comes from the Kind enum, never from the input string itself.
+                rows = await tx.run(writes.relabel_stakeholder(Kind(kind)), id=ident)
+                row = rows[0]["node"]
             await _changed(tx, context, "stakeholders", "updated", [ident], fields=props)
-            if kind is None:
-                return row
-            # The kind label comes from the Kind enum, never from the input string itself.
-            rows = await tx.run(writes.relabel_stakeholder(Kind(kind)), id=ident)
-            node: RecordData = rows[0]["node"]
-            return node
+            return row
 
         return types.stakeholder(await context.gateway.write(work))
 

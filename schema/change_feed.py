@@ -4,9 +4,9 @@ transaction, as numbered ``Change`` nodes; API workers follow the feed to serve 
 The numbers come from one ``ChangeFeed`` counter that each recording transaction increments. The
 increment write-locks the counter until commit, so numbers are given out in commit order: when a
 reader sees change n, every change before n is committed and visible too. That serialises the
-recording step of concurrent writers, which is the price of an exact order. The API's mutations
-take the lock first (`GATE`): they then queue instead of deadlocking on the records they share.
-A load batch takes it last, when it records, so mutations do not wait for whole batches.
+recording step of concurrent writers, which is the price of an exact order. Every writer (API
+mutation, load batch, erasure) records last, just before its commit, so the counter is held for
+that step alone and writers do not wait for each other's whole transactions.
 """
 
 from __future__ import annotations
@@ -16,12 +16,6 @@ from typing import Any
 
 from stakegraph.schema.model import Label
 
-# Takes the feed's lock first thing in a transaction (returns nothing): writers that take it
-# first wait for each other instead of deadlocking on the records they share.
-GATE = (
-    f"MERGE (f:{Label.CHANGE_FEED} {{id: 'feed'}}) ON CREATE SET f.last = 0 "
-    "SET f._gate = true REMOVE f._gate"
-)
 # Records $events (maps of entity, op, ids, projects, fields, via, actor), numbered on from the
 # counter; returns the numbers given.
 RECORD = (

@@ -165,8 +165,9 @@ def erase_steps(ident: str, actor: str, via: str, model: Model) -> Steps:
     row = rows[0]
     erased = change_feed.change("stakeholders", "updated", [ident],
                                 fields=[*row["removed"], "name"], via=via, actor=actor)
-    yield Statement(change_feed.RECORD, {"events": [erased]})
     events = yield _record("erase", ident, actor, via, _now(), erase_summary(row))
+    # The change feed last: its counter stays locked from here to the commit.
+    yield Statement(change_feed.RECORD, {"events": [erased]})
     event = jsonable(native(events[0]["event"]))
     return Erasure(
         subject=ident,
