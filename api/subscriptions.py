@@ -50,12 +50,10 @@ ChangeEntity: Any = strawberry.enum(
 )
 
 
-@strawberry.enum(description="What happened to it.")
-class ChangeOp(Enum):
-    CREATED = "created"
-    UPDATED = "updated"
-    DELETED = "deleted"
-    LOADED = "loaded"
+ChangeOp: Any = strawberry.enum(
+    Enum("ChangeOp", {op.upper(): op for op in change_feed.OPS}),  # type: ignore[call-overload]
+    description="What happened to it.",
+)
 
 
 @strawberry.type(description="One committed change, as the change feed records it.")
