@@ -726,13 +726,19 @@ def run_mixed(args: argparse.Namespace, targets: list[Target], project: str, pre
     for target in targets:
         marker = f"mix-{target.name}-{run}"
         script = mixed_script(target, ids, project, prefix, write_project, marker)
+        server = target.pid if target.name != "peer" else None
+        reset = (partial(probe_snapshot, server, args.probe)
+                 if args.probe is not None and server is not None else None)
         figures = counted(partial(measure_wrk, target, [], args.mixed_clients, args.seconds,
-                                  script), target.pid)
+                                  script, reset), target.pid)
         tokens = figures.pop("acked")
         row = {"query": "mixed", "server": target.name, "clients": args.mixed_clients,
                **figures, "writes": written(tokens)}
+        if reset is not None and server is not None:
+            row["probe"] = probe_snapshot(server, args.probe)
         rows.append(row)
         _print(row)
+        _print_probe(row)
         print(f"    writes: {row['writes']}", flush=True)
     return rows
 
