@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from stakegraph.api.analysis_jobs import JobLauncher, fail_interrupted
 from stakegraph.api.auth import KeyCache, Principal, credential, resolve
 from stakegraph.api.browser_files import PATH as BROWSER_FILES_PATH
 from stakegraph.api.browser_files import neo4j_browser_file
-from stakegraph.api.collector import BetweenRequests, tune_garbage_collector
+from stakegraph.api.collector import BetweenRequests, CountRequests, tune_garbage_collector
 from stakegraph.api.context import Context
 from stakegraph.api.errors import UNAVAILABLE_MESSAGE, ErrorCode
 from stakegraph.api.extensions import client_error, format_error
@@ -83,8 +83,6 @@ class Runtime:
 
     rate: RateLimiter | None = None
     documents: TrustedDocuments | None = None
-    # Collects young garbage as requests end (`stakegraph.api.collector`); off until started.
-    collector: BetweenRequests = field(default_factory=lambda: BetweenRequests(0, 0))
 
 
 
@@ -138,7 +136,6 @@ class GraphQLApp(GraphQL[Context, None]):
         self.feed = feed
         self.rate = runtime.rate
         self.documents = runtime.documents
-        self.runtime = runtime
         self.jobs = jobs or JobLauncher(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -147,15 +144,6 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         began = time.perf_counter()
-        collector = self.runtime.collector
-        collector.started()
-        try:
-            await self._serve(scope, receive, send, began)
-        finally:
-            collector.finished()
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, began: float) -> None:
-        """Answers one HTTP request (returns nothing; the response is sent)."""
         request = Request(scope, receive)
         response: Response
         with tracing.request_span(request.method, scope["path"], request.headers) as span:
@@ -437,7 +425,9 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
     ``span_processor`` (an OpenTelemetry ``SpanProcessor``) receives the traces instead of the
     OTLP exporter the settings may name."""
     settings = settings or get_settings()
-    middleware = [*cors(settings),
+    collector = BetweenRequests(settings.api_gc_young_between if settings.api_gc_tuning else 0,
+                                settings.api_gc_in_flight)
+    middleware = [Middleware(CountRequests, collector=collector), *cors(settings),
                   Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)]
     graphql = GraphQLEndpoint(settings)
 
@@ -463,14 +453,10 @@ def create_app(settings: Settings | None = None, *, span_processor: Any = None) 
         except Exception as exc:  # Neo4j not there yet: serve 503s and keep trying
             log.warning("cannot read the model from Neo4j at start: %r", exc)
             waiting = asyncio.create_task(graphql.keep_trying(app.state.driver))
-        collector = graphql.runtime.collector = BetweenRequests(
-            settings.api_gc_young_between if settings.api_gc_tuning else 0,
-            settings.api_gc_in_flight,
-            metrics.current.gc_pause if metrics.current is not None else None)
-        if collector.record is not None:
-            collector.watch()
         if settings.api_gc_tuning:
             tune_garbage_collector()
+        if metrics.current is not None:  # after the tuning: its full collection is start-up's
+            collector.watch(metrics.current.gc_pause)
         # Connections are opened beside the first requests, never in their way.
         warming = asyncio.create_task(warm_pool(
             app.state.driver, settings.neo4j_database, settings.api_db_warm_connections))

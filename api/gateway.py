@@ -213,8 +213,9 @@ class Gateway:
             # held to the commit: only that last round trip is serialised across mutations, not
             # all of them (issue 13: held from the first, under load a mutation kept every
             # other one waiting for its whole transaction, and the mixed workload's p99 was
-            # writes queueing). Mutations that lock shared records in different orders can
-            # deadlock now; Neo4j detects it and `_write` retries.
+            # writes queueing). Mutations lock what they check (`api/writes.py`), and ones
+            # that lock shared records in different orders can deadlock now: Neo4j breaks it,
+            # and the driver's managed transaction (then `_write`) tries again.
             return await work(Tx(tx, self))
 
         # The driver's own retries stop after the short API timeout (so an absent Neo4j fails

@@ -86,7 +86,11 @@ async def _require_nodes(tx: Tx, label: Label, what: str, ids: list[str]) -> Non
     rows = await tx.run(writes.missing_ids(label), ids=ids)
     missing = list(rows[0]["missing"]) if rows else []
     if missing:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no {what} with id {missing[0]!r}", ids=missing)
+        raise _not_found(what, missing)
+
+
+def _not_found(what: str, missing: list[str]) -> ApiError:
+    return ApiError(ErrorCode.NOT_FOUND, f"no {what} with id {missing[0]!r}", ids=missing)
 
 
 async def _create(tx: Tx, labels: tuple[Label, ...], props: dict[str, Any], what: str
@@ -361,10 +365,14 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
         props["id"] = assessment_id(stakeholder_id, project_id, props["date"], props["assessor"])
 
         async def work(tx: Tx) -> RecordData:
-            await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [stakeholder_id])
-            await _require_nodes(tx, Label.PROJECT, "project", [project_id])
+            # One round trip checks both ends, locks the stakeholder and looks for the same
+            # assessment: a mutation's round trips are what other writers may wait behind.
             rows = await tx.run(writes.lock_and_find_assessment(), s=stakeholder_id,
                                 p=project_id, rid=props["id"])
+            if not rows[0]["stakeholder"]:
+                raise _not_found("stakeholder", [stakeholder_id])
+            if not rows[0]["project"]:
+                raise _not_found("project", [project_id])
             if rows[0]["n"]:
                 raise ApiError(ErrorCode.CONFLICT,
                                "an assessment with this date and assessor already exists",
@@ -388,8 +396,10 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
         props.setdefault("weight", 1.0)
 
         async def work(tx: Tx) -> RecordData:
-            await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [source, target])
             rows = await tx.run(writes.merge_tie(rel), s=source, t=target, props=props)
+            if not rows:  # an end is missing and nothing was written: say which
+                await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [source, target])
+                raise _not_found("stakeholder", [source, target])
             await _changed(tx, context, "ties", "created" if rows[0]["created"] else "updated",
                            [source, target], fields=props)
             made: RecordData = rows[0]["row"]

@@ -9,6 +9,11 @@ from functools import cache
 from stakegraph.api.reads import node_map
 from stakegraph.schema.model import Kind, Label, Rel
 
+# Write-locks the node(s) bound to ``held`` until commit (SET then REMOVE leaves nothing). A
+# mutation locks what it checks before it writes: Neo4j reads are read-committed, so without the
+# lock a concurrent delete or change could land between the check and the write.
+_HOLD = "SET held._lock = true REMOVE held._lock"
+
 # A relationship and both its ends, as the API's relationship types are built from.
 REL_ROW = (
     "{{type: type(r), rel: properties(r), start: {s}, end: {e}}} AS row".format(
@@ -20,8 +25,9 @@ REL_ROW = (
 @cache
 def missing_ids(label: Label) -> str:
     """Returns the statement listing which of ``$ids`` have no node of ``label`` (column
-    ``missing``)."""
+    ``missing``), write-locking those found."""
     return (f"UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}}) "
+            f"FOREACH (held IN CASE WHEN n IS NULL THEN [] ELSE [n] END | {_HOLD}) "
             "WITH id, n WHERE n IS NULL RETURN collect(id) AS missing")
 
 
@@ -41,9 +47,11 @@ def create_node(labels: tuple[Label, ...]) -> str:
 
 @cache
 def is_vocabulary(label: Label) -> str:
-    """Returns the statement telling whether the node of ``label`` with id ``$id`` is a
-    shipped vocabulary term (column ``vocabulary``; no row when there is no such node)."""
-    return f"MATCH (n:{label} {{id: $id}}) RETURN n:{Label.CONCEPT} AS vocabulary, n.kind AS kind"
+    """Returns the statement write-locking the node of ``label`` with id ``$id`` and telling
+    whether it is a shipped vocabulary term (column ``vocabulary``, and its ``kind``; no row
+    when there is no such node)."""
+    return (f"MATCH (held:{label} {{id: $id}}) {_HOLD} "
+            f"RETURN held:{Label.CONCEPT} AS vocabulary, held.kind AS kind")
 
 
 @cache
@@ -96,13 +104,16 @@ def add_links(rel: Rel, target: Label) -> str:
 
 @cache
 def lock_and_find_assessment() -> str:
-    """Returns the statement that write-locks stakeholder ``$s`` and counts its assessments
-    ``$rid`` of project ``$p`` (column ``n``). The lock (taken by SET, held to commit)
-    serialises concurrent assessments of one stakeholder: without it two callers could both
-    find none and both create one."""
-    return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}) SET s._lock = true REMOVE s._lock "
-            f"WITH s OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->"
-            f"(:{Label.PROJECT} {{id: $p}}) RETURN count(r) AS n")
+    """Returns the statement that checks stakeholder ``$s`` and project ``$p`` exist (columns
+    ``stakeholder``, ``project``), write-locks both and counts the stakeholder's assessments
+    ``$rid`` of the project (column ``n``): one round trip. The locks (held to commit)
+    serialise concurrent assessments of one stakeholder, which could otherwise both find none
+    and both create one, and keep either end from being deleted before the write."""
+    return (f"OPTIONAL MATCH (s:{Label.STAKEHOLDER} {{id: $s}}) "
+            f"OPTIONAL MATCH (e:{Label.PROJECT} {{id: $p}}) "
+            f"FOREACH (held IN [x IN [s, e] WHERE x IS NOT NULL] | {_HOLD}) "
+            f"WITH s, e OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->(e) "
+            "RETURN s IS NOT NULL AS stakeholder, e IS NOT NULL AS project, count(r) AS n")
 
 
 @cache
@@ -116,9 +127,12 @@ def create_assessment() -> str:
 @cache
 def merge_tie(rel: Rel) -> str:
     """Returns the statement adding (or updating) the ``rel`` tie from ``$s`` to ``$t`` with
-    ``$props``, returning it with its ends (column ``row``) and whether it is new."""
+    ``$props``, returning it with its ends (column ``row``) and whether it is new (no row when
+    an end is missing). Both ends are locked first, so that of two concurrent first ties only
+    one is told it created it."""
     return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (e:{Label.STAKEHOLDER} {{id: $t}}) "
-            f"OPTIONAL MATCH (s)-[old:{rel}]->(e) WITH s, e, old IS NULL AS created "
+            f"FOREACH (held IN [s, e] | {_HOLD}) "
+            f"WITH s, e OPTIONAL MATCH (s)-[old:{rel}]->(e) WITH s, e, old IS NULL AS created "
             f"MERGE (s)-[r:{rel}]->(e) SET r += $props RETURN {REL_ROW}, created")
 
 
@@ -132,6 +146,7 @@ def project_of_activity() -> str:
 @cache
 def delete_tie(rel: Rel) -> str:
     """Returns the statement deleting the ``rel`` tie from ``$s`` to ``$t`` (column ``n``: how
-    many)."""
-    return (f"MATCH (:{Label.STAKEHOLDER} {{id: $s}})-[r:{rel}]->"
-            f"(:{Label.STAKEHOLDER} {{id: $t}}) DELETE r RETURN count(*) AS n")
+    many). Both ends are locked first, so that of two concurrent removals one finds none."""
+    return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (t:{Label.STAKEHOLDER} {{id: $t}}) "
+            f"FOREACH (held IN [s, t] | {_HOLD}) "
+            f"WITH s, t OPTIONAL MATCH (s)-[r:{rel}]->(t) DELETE r RETURN count(r) AS n")

@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     api_key_cache_s: float = Field(default=30.0, alias="STAKEGRAPH_API_KEY_CACHE_S", ge=0)
     api_gc_tuning: bool = Field(
         default=True, alias="STAKEGRAPH_API_GC_TUNING",
-        description="tune Python's garbage collector for a server process (see api/app.py)",
+        description="tune Python's garbage collector for a server process (see api/collector.py)",
     )
     api_gc_young_between: int = Field(
         default=2_000, alias="STAKEGRAPH_API_GC_YOUNG_BETWEEN", ge=0,

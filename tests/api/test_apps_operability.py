@@ -76,7 +76,7 @@ def test_collections_between_requests_are_measured(observed_api: Server,
                                                    keys: dict[str, str], graph: Graph) -> None:
     pauses = "stakegraph_gc_pause_seconds_count"
     before = _value(_metrics(observed_api), pauses, when="between_requests")
-    for _ in range(10):  # one at a time: as each ends, nothing else is in flight
+    for _ in range(20):  # one at a time: as each ends, nothing else is in flight
         answer = _post(observed_api, keys["reader"], NESTED.replace("Nested", "Collected"),
                        {"p": graph.id("p1")})
         assert answer.status_code == 200

@@ -4,12 +4,14 @@ timed for the metrics, and the older generations are collected when they are due
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
 
 import pytest
-from stakegraph.api.collector import BetweenRequests, due_generation
+from stakegraph.api.collector import BetweenRequests, CountRequests, due_generation
+from starlette.types import Message, Receive, Scope, Send
 
 
 class _Cycle:
@@ -35,9 +37,8 @@ def _garbage(n: int) -> list[weakref.ref[_Cycle]]:
 
 def test_collects_as_the_last_request_ends(manual_gc: None) -> None:
     pauses: list[tuple[int, float, bool]] = []
-    collector = BetweenRequests(young=100, in_flight=0,
-                                record=lambda g, s, b: pauses.append((g, s, b)))
-    collector.watch()
+    collector = BetweenRequests(young=100, in_flight=0)
+    collector.watch(lambda g, s, b: pauses.append((g, s, b)))
     try:
         collector.started()
         collector.started()
@@ -57,9 +58,8 @@ def test_collects_as_the_last_request_ends(manual_gc: None) -> None:
 
 def test_waits_for_enough_young_objects(manual_gc: None) -> None:
     pauses: list[tuple[int, float, bool]] = []
-    collector = BetweenRequests(young=1_000_000, in_flight=0,
-                                record=lambda g, s, b: pauses.append((g, s, b)))
-    collector.watch()
+    collector = BetweenRequests(young=1_000_000, in_flight=0)
+    collector.watch(lambda g, s, b: pauses.append((g, s, b)))
     try:
         collector.started()
         left = _garbage(50)
@@ -92,10 +92,51 @@ def test_off(manual_gc: None) -> None:
 
 @pytest.mark.parametrize(("counts", "expected"), [
     ((5000, 0, 0), 0),
-    ((5000, 49, 0), 0),
-    ((5000, 50, 0), 1),
-    ((5000, 50, 100), 2),
-    ((0, 3, 100), 2),
+    ((5000, 50, 0), 0),
+    ((5000, 51, 0), 1),
+    ((5000, 51, 101), 2),
+    ((0, 3, 101), 2),
 ])
 def test_the_generation_due(counts: tuple[int, int, int], expected: int) -> None:
     assert due_generation(counts, (20_000, 50, 100)) == expected
+
+
+def test_a_failing_record_does_not_fail_the_request(manual_gc: None,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    def broken(generation: int, seconds: float, between: bool) -> None:
+        raise OSError("metrics directory gone")
+
+    collector = BetweenRequests(young=100, in_flight=0)
+    collector.watch(broken)
+    try:
+        collector.started()
+        _garbage(500)
+        collector.finished()  # collects, then fails to record: logged, not raised
+    finally:
+        collector.close()
+    assert "could not record garbage collections" in caplog.text
+    assert collector.pauses == []
+
+
+def test_http_requests_are_counted_and_websockets_are_not() -> None:
+    collector = BetweenRequests(young=0, in_flight=0)
+    seen: list[int] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(collector.running)
+        if scope.get("path") == "/fail":
+            raise RuntimeError("the app failed")
+
+    async def nothing() -> Message:
+        return {}
+
+    async def ignore(message: Message) -> None:
+        return None
+
+    counted = CountRequests(app, collector)
+    asyncio.run(counted({"type": "http", "path": "/"}, nothing, ignore))
+    asyncio.run(counted({"type": "websocket", "path": "/"}, nothing, ignore))
+    with pytest.raises(RuntimeError):
+        asyncio.run(counted({"type": "http", "path": "/fail"}, nothing, ignore))
+    assert seen == [1, 0, 1]
+    assert collector.running == 0

@@ -178,9 +178,15 @@ def test_assess_stake_keeps_history(clients: dict[str, Client], graph: Graph) ->
         body = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }",
                       {"i": {**stake, "date": "2025-10-01", **bad}})
         assert codes(body) == ["VALIDATION"], (bad, body)
-    body = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }",
-                  {"i": {**stake, "projectId": g("nope")}})
-    assert codes(body) == ["NOT_FOUND"]
+    for end, field in (("project", "projectId"), ("stakeholder", "stakeholderId")):
+        body = c.post("mutation($i: AssessStakeInput!) { assessStake(input: $i) { id } }",
+                      {"i": {**stake, "date": "2025-10-02", field: g("nope")}})
+        assert codes(body) == ["NOT_FOUND"]
+        assert body["errors"][0]["message"] == f"no {end} with id {g('nope')!r}"
+    # Neither refusal wrote anything: the history is as it was.
+    again = c.data("query($id: ID!) { stakeholder(id: $id) { stakes(history: true) { date } } }",
+                   {"id": g("bob")})["stakeholder"]["stakes"]
+    assert [s["date"] for s in again] == ["2025-09-01", "2025-02-01"]
 
 
 def test_add_update_remove_ties(clients: dict[str, Client], graph: Graph) -> None:
@@ -199,10 +205,13 @@ def test_add_update_remove_ties(clients: dict[str, Client], graph: Graph) -> Non
                    "{ totalCount } } }", {"id": g("bob")})
     assert count["stakeholder"]["ties"]["totalCount"] == 1
     for bad, code in (({"targetId": g("bob")}, "VALIDATION"), ({"weight": 0}, "VALIDATION"),
-                      ({"targetId": g("ghost")}, "NOT_FOUND")):
+                      ({"targetId": g("ghost")}, "NOT_FOUND"),
+                      ({"sourceId": g("ghost")}, "NOT_FOUND")):
         body = c.post("mutation($i: TieInput!) { addTie(input: $i) { type } }",
                       {"i": {**tie, **bad}})
         assert codes(body) == [code], body
+        if code == "NOT_FOUND":
+            assert body["errors"][0]["message"] == f"no stakeholder with id {g('ghost')!r}"
     remove = ("mutation($s: ID!, $t: ID!) { removeTie(type: REFERRED, sourceId: $s, "
               "targetId: $t) }")
     assert c.data(remove, {"s": g("bob"), "t": g("parent")})["removeTie"] is True
@@ -218,6 +227,10 @@ def test_concurrent_mutations_on_shared_nodes_all_land_in_feed_order(
     pair = (graph.id("bob"), graph.id("parent"))
     last = "MATCH (f:ChangeFeed {id: 'feed'}) RETURN f.last AS last"
     before = driver.execute_query(last, database_=database).records[0]["last"]
+    had = {tuple(r["ids"]) for r in driver.execute_query(
+        "MATCH (s:Stakeholder)-[:INFLUENCES]->(t:Stakeholder) WHERE s.id IN $pair "
+        "AND t.id IN $pair RETURN [s.id, t.id] AS ids", pair=list(pair),
+        database_=database).records}
 
     def tie(i: int) -> dict[str, Any]:
         source, target = pair if i % 2 else pair[::-1]
@@ -230,7 +243,20 @@ def test_concurrent_mutations_on_shared_nodes_all_land_in_feed_order(
     assert [b.get("errors") for b in bodies] == [None] * 24
     records = driver.execute_query(
         "MATCH (c:Change) WHERE c.seq > $before RETURN c.seq AS seq, c.entity AS entity, "
-        "c.ids AS ids ORDER BY seq", before=before, database_=database).records
+        "c.op AS op, c.ids AS ids ORDER BY seq", before=before, database_=database).records
     assert [r["seq"] for r in records] == list(range(before + 1, before + 25))
     assert {r["entity"] for r in records} == {"ties"}
     assert all(set(r["ids"]) == set(pair) for r in records)
+    # A direction without a tie before got it created once; every other call updated it (a
+    # change names a tie's ends, not its direction).
+    created = [r for r in records if r["op"] == "created"]
+    assert len(created) == len({pair, pair[::-1]} - had) == 2
+
+    # Eight removals of one tie at once: one removes it, the others find none.
+    remove = ("mutation($s: ID!, $t: ID!) { removeTie(type: INFLUENCES, sourceId: $s, "
+              "targetId: $t) }")
+    with ThreadPoolExecutor(8) as pool:
+        removals = list(pool.map(lambda _: c.post(remove, {"s": pair[0], "t": pair[1]}),
+                                 range(8)))
+    assert sorted(str(codes(b) or b["data"]["removeTie"]) for b in removals) == (
+        ["True"] + ["['NOT_FOUND']"] * 7)
