@@ -379,6 +379,8 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
                                id=props["id"])
             rows = await tx.run(writes.create_assessment(), s=stakeholder_id, p=project_id,
                                 props=props)
+            if not rows:  # the project was deleted since the check (it is not locked)
+                raise _not_found("project", [project_id])
             await _changed(tx, context, "assessments", "created", [stakeholder_id, project_id],
                            projects=[project_id], fields=props)
             made: RecordData = rows[0]["row"]

@@ -105,13 +105,14 @@ def add_links(rel: Rel, target: Label) -> str:
 @cache
 def lock_and_find_assessment() -> str:
     """Returns the statement that checks stakeholder ``$s`` and project ``$p`` exist (columns
-    ``stakeholder``, ``project``), write-locks both and counts the stakeholder's assessments
-    ``$rid`` of the project (column ``n``): one round trip. The locks (held to commit)
-    serialise concurrent assessments of one stakeholder, which could otherwise both find none
-    and both create one, and keep either end from being deleted before the write."""
+    ``stakeholder``, ``project``), write-locks the stakeholder and counts its assessments
+    ``$rid`` of the project (column ``n``): one round trip. The lock (held to commit)
+    serialises concurrent assessments of one stakeholder, which could otherwise both find none
+    and both create one. The project is not locked, so that assessments of one project do not
+    queue behind each other: one deleted meanwhile makes `create_assessment` find no row."""
     return (f"OPTIONAL MATCH (s:{Label.STAKEHOLDER} {{id: $s}}) "
             f"OPTIONAL MATCH (e:{Label.PROJECT} {{id: $p}}) "
-            f"FOREACH (held IN [x IN [s, e] WHERE x IS NOT NULL] | {_HOLD}) "
+            f"FOREACH (held IN CASE WHEN s IS NULL THEN [] ELSE [s] END | {_HOLD}) "
             f"WITH s, e OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->(e) "
             "RETURN s IS NOT NULL AS stakeholder, e IS NOT NULL AS project, count(r) AS n")
 
@@ -119,7 +120,7 @@ def lock_and_find_assessment() -> str:
 @cache
 def create_assessment() -> str:
     """Returns the statement creating the assessment ``$props`` of stakeholder ``$s`` in
-    project ``$p``, returning it with its ends (column ``row``)."""
+    project ``$p``, returning it with its ends (column ``row``; no row when an end is gone)."""
     return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (e:{Label.PROJECT} {{id: $p}}) "
             f"CREATE (s)-[r:{Rel.ASSESSED}]->(e) SET r = $props RETURN {REL_ROW}")
 
@@ -127,13 +128,13 @@ def create_assessment() -> str:
 @cache
 def merge_tie(rel: Rel) -> str:
     """Returns the statement adding (or updating) the ``rel`` tie from ``$s`` to ``$t`` with
-    ``$props``, returning it with its ends (column ``row``) and whether it is new (no row when
-    an end is missing). Both ends are locked first, so that of two concurrent first ties only
-    one is told it created it."""
+    ``$props``, returning it with its ends (column ``row``) and whether this call created it
+    (no row when an end is missing). ``created`` is marked by MERGE itself, which of two
+    concurrent first ties lets only one create: no lock is taken beyond MERGE's own."""
     return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (e:{Label.STAKEHOLDER} {{id: $t}}) "
-            f"FOREACH (held IN [s, e] | {_HOLD}) "
-            f"WITH s, e OPTIONAL MATCH (s)-[old:{rel}]->(e) WITH s, e, old IS NULL AS created "
-            f"MERGE (s)-[r:{rel}]->(e) SET r += $props RETURN {REL_ROW}, created")
+            f"MERGE (s)-[r:{rel}]->(e) ON CREATE SET r._created = true SET r += $props "
+            "WITH s, e, r, r._created IS NOT NULL AS created REMOVE r._created "
+            f"RETURN {REL_ROW}, created")
 
 
 @cache
