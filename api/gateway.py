@@ -254,9 +254,16 @@ class Gateway:
                 raise _translate(exc) from exc
 
 
+# What Neo4j says when a write reaches a node another transaction deleted after this one read
+# it (a mutation locks what it checks, but not every end it links to: see api/writes.py).
+_DELETED_MEANWHILE = "Neo.ClientError.Statement.EntityNotFound"
+
+
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, ConstraintError):
         return ApiError(ErrorCode.CONFLICT, "a node with this id already exists")
+    if isinstance(exc, ClientError) and exc.code == _DELETED_MEANWHILE:
+        return ApiError(ErrorCode.NOT_FOUND, "a node this change needs was deleted meanwhile")
     if is_unavailable(exc):
         return ApiError(ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
     return exc
