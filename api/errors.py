@@ -17,8 +17,11 @@ class ApiError(StakegraphError):
         super().__init__(message, code=code, **details)
 
 
-def not_found(what: str, ident: str) -> NotFoundError:
-    """Returns the NOT_FOUND error for a missing node."""
+def not_found(what: str, ident: str | list[str]) -> NotFoundError:
+    """Returns the NOT_FOUND error for a missing node (``id``), or for several (``ids``; the
+    message names the first)."""
+    if isinstance(ident, list):
+        return NotFoundError(f"no {what} with id {ident[0]!r}", ids=ident)
     return NotFoundError(f"no {what} with id {ident!r}", id=ident)
 
 

@@ -86,11 +86,7 @@ async def _require_nodes(tx: Tx, label: Label, what: str, ids: list[str]) -> Non
     rows = await tx.run(writes.missing_ids(label), ids=ids)
     missing = list(rows[0]["missing"]) if rows else []
     if missing:
-        raise _not_found(what, missing)
-
-
-def _not_found(what: str, missing: list[str]) -> ApiError:
-    return ApiError(ErrorCode.NOT_FOUND, f"no {what} with id {missing[0]!r}", ids=missing)
+        raise not_found(what, missing)
 
 
 async def _create(tx: Tx, labels: tuple[Label, ...], props: dict[str, Any], what: str
@@ -370,9 +366,9 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
             rows = await tx.run(writes.lock_and_find_assessment(), s=stakeholder_id,
                                 p=project_id, rid=props["id"])
             if not rows[0]["stakeholder"]:
-                raise _not_found("stakeholder", [stakeholder_id])
+                raise not_found("stakeholder", [stakeholder_id])
             if not rows[0]["project"]:
-                raise _not_found("project", [project_id])
+                raise not_found("project", [project_id])
             if rows[0]["n"]:
                 raise ApiError(ErrorCode.CONFLICT,
                                "an assessment with this date and assessor already exists",
@@ -380,7 +376,7 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
             rows = await tx.run(writes.create_assessment(), s=stakeholder_id, p=project_id,
                                 props=props)
             if not rows:  # the project was deleted since the check (it is not locked)
-                raise _not_found("project", [project_id])
+                raise not_found("project", [project_id])
             await _changed(tx, context, "assessments", "created", [stakeholder_id, project_id],
                            projects=[project_id], fields=props)
             made: RecordData = rows[0]["row"]
@@ -401,7 +397,7 @@ def build_mutation(types: ObjectTypes, inputs: MutationInputs) -> type:
             rows = await tx.run(writes.merge_tie(rel), s=source, t=target, props=props)
             if not rows:  # an end is missing and nothing was written: say which
                 await _require_nodes(tx, Label.STAKEHOLDER, "stakeholder", [source, target])
-                raise _not_found("stakeholder", [source, target])
+                raise not_found("stakeholder", [source, target])  # unreachable: one is missing
             await _changed(tx, context, "ties", "created" if rows[0]["created"] else "updated",
                            [source, target], fields=props)
             made: RecordData = rows[0]["row"]

@@ -9,10 +9,15 @@ from functools import cache
 from stakegraph.api.reads import node_map
 from stakegraph.schema.model import Kind, Label, Rel
 
-# Write-locks the node(s) bound to ``held`` until commit (SET then REMOVE leaves nothing). A
-# mutation locks what it checks before it writes: Neo4j reads are read-committed, so without the
-# lock a concurrent delete or change could land between the check and the write.
-_HOLD = "SET held._lock = true REMOVE held._lock"
+
+def _hold(*names: str) -> str:
+    """Returns the clause write-locking, until commit, the nodes bound to ``names`` that are not
+    null (SET then REMOVE leaves nothing). A mutation locks what it checks before it writes:
+    Neo4j reads are read-committed, so without the lock a concurrent delete or change could
+    land between the check and the write."""
+    return (f"FOREACH (held IN [x IN [{', '.join(names)}] WHERE x IS NOT NULL] | "
+            "SET held._lock = true REMOVE held._lock) ")
+
 
 # A relationship and both its ends, as the API's relationship types are built from.
 REL_ROW = (
@@ -27,8 +32,7 @@ def missing_ids(label: Label) -> str:
     """Returns the statement listing which of ``$ids`` have no node of ``label`` (column
     ``missing``), write-locking those found."""
     return (f"UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}}) "
-            f"FOREACH (held IN CASE WHEN n IS NULL THEN [] ELSE [n] END | {_HOLD}) "
-            "WITH id, n WHERE n IS NULL RETURN collect(id) AS missing")
+            f"{_hold('n')}WITH id, n WHERE n IS NULL RETURN collect(id) AS missing")
 
 
 @cache
@@ -50,8 +54,8 @@ def is_vocabulary(label: Label) -> str:
     """Returns the statement write-locking the node of ``label`` with id ``$id`` and telling
     whether it is a shipped vocabulary term (column ``vocabulary``, and its ``kind``; no row
     when there is no such node)."""
-    return (f"MATCH (held:{label} {{id: $id}}) {_HOLD} "
-            f"RETURN held:{Label.CONCEPT} AS vocabulary, held.kind AS kind")
+    return (f"MATCH (n:{label} {{id: $id}}) {_hold('n')}"
+            f"RETURN n:{Label.CONCEPT} AS vocabulary, n.kind AS kind")
 
 
 @cache
@@ -112,8 +116,7 @@ def lock_and_find_assessment() -> str:
     queue behind each other: one deleted meanwhile makes `create_assessment` find no row."""
     return (f"OPTIONAL MATCH (s:{Label.STAKEHOLDER} {{id: $s}}) "
             f"OPTIONAL MATCH (e:{Label.PROJECT} {{id: $p}}) "
-            f"FOREACH (held IN CASE WHEN s IS NULL THEN [] ELSE [s] END | {_HOLD}) "
-            f"WITH s, e OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->(e) "
+            f"{_hold('s')}WITH s, e OPTIONAL MATCH (s)-[r:{Rel.ASSESSED} {{id: $rid}}]->(e) "
             "RETURN s IS NOT NULL AS stakeholder, e IS NOT NULL AS project, count(r) AS n")
 
 
@@ -149,5 +152,5 @@ def delete_tie(rel: Rel) -> str:
     """Returns the statement deleting the ``rel`` tie from ``$s`` to ``$t`` (column ``n``: how
     many). Both ends are locked first, so that of two concurrent removals one finds none."""
     return (f"MATCH (s:{Label.STAKEHOLDER} {{id: $s}}), (t:{Label.STAKEHOLDER} {{id: $t}}) "
-            f"FOREACH (held IN [s, t] | {_HOLD}) "
-            f"WITH s, t OPTIONAL MATCH (s)-[r:{rel}]->(t) DELETE r RETURN count(r) AS n")
+            f"{_hold('s', 't')}WITH s, t OPTIONAL MATCH (s)-[r:{rel}]->(t) "
+            "DELETE r RETURN count(r) AS n")

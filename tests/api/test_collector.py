@@ -8,6 +8,7 @@ import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from stakegraph.api.collector import BetweenRequests, CountRequests, due_generation
@@ -35,11 +36,20 @@ def _garbage(n: int) -> list[weakref.ref[_Cycle]]:
     return [weakref.ref(_Cycle()) for _ in range(n)]
 
 
-def test_collects_as_the_last_request_ends(manual_gc: None) -> None:
+@contextmanager
+def _watched(young: int) -> Iterator[tuple[BetweenRequests, list[tuple[int, float, bool]]]]:
+    """Yields a collector timing every collection, and the pauses it records; then closes it."""
     pauses: list[tuple[int, float, bool]] = []
-    collector = BetweenRequests(young=100, in_flight=0)
+    collector = BetweenRequests(young=young, in_flight=0)
     collector.watch(lambda g, s, b: pauses.append((g, s, b)))
     try:
+        yield collector, pauses
+    finally:
+        collector.close()
+
+
+def test_collects_as_the_last_request_ends(manual_gc: None) -> None:
+    with _watched(100) as (collector, pauses):
         collector.started()
         collector.started()
         left = _garbage(500)
@@ -51,16 +61,11 @@ def test_collects_as_the_last_request_ends(manual_gc: None) -> None:
         assert [(g, b) for g, _, b in pauses] == [(0, True)]
         assert 0 <= pauses[0][1] < 1
         assert collector.running == 0
-    finally:
-        collector.close()
     assert collector._on_collection not in gc.callbacks
 
 
 def test_waits_for_enough_young_objects(manual_gc: None) -> None:
-    pauses: list[tuple[int, float, bool]] = []
-    collector = BetweenRequests(young=1_000_000, in_flight=0)
-    collector.watch(lambda g, s, b: pauses.append((g, s, b)))
-    try:
+    with _watched(1_000_000) as (collector, pauses):
         collector.started()
         left = _garbage(50)
         collector.finished()
@@ -69,8 +74,6 @@ def test_waits_for_enough_young_objects(manual_gc: None) -> None:
         collector.started()
         collector.finished()
         assert [(g, b) for g, _, b in pauses] == [(0, False)]
-    finally:
-        collector.close()
 
 
 def test_other_requests_in_flight_allowed(manual_gc: None) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 from api_support import Client, Graph, codes
 from neo4j import Driver
+from stakegraph.schema import change_feed
+from stakegraph.schema.model import Label, Rel
 
 
 def test_stakeholder_create_update_delete(clients: dict[str, Client], scratch: str) -> None:
@@ -220,16 +222,15 @@ def test_add_update_remove_ties(clients: dict[str, Client], graph: Graph) -> Non
 
 def test_concurrent_mutations_on_shared_nodes_all_land_in_feed_order(
         clients: dict[str, Client], graph: Graph, driver: Driver, database: str) -> None:
-    # Ties between the same two stakeholders, half each way, from 8 threads at once: the
-    # writers lock the pair in opposite orders, and a deadlock Neo4j breaks is retried. Every
-    # one is acknowledged, and the feed numbers them without a gap.
+    # Ties between the same two stakeholders, half each way, from 8 threads at once: MERGE
+    # locks the pair in opposite orders, and a deadlock Neo4j breaks is retried. Every one is
+    # acknowledged, and the feed numbers them without a gap.
     c = clients["editor"]
     pair = (graph.id("bob"), graph.id("parent"))
-    last = "MATCH (f:ChangeFeed {id: 'feed'}) RETURN f.last AS last"
-    before = driver.execute_query(last, database_=database).records[0]["last"]
+    before = driver.execute_query(change_feed.LAST, database_=database).records[0]["last"]
     had = {tuple(r["ids"]) for r in driver.execute_query(
-        "MATCH (s:Stakeholder)-[:INFLUENCES]->(t:Stakeholder) WHERE s.id IN $pair "
-        "AND t.id IN $pair RETURN [s.id, t.id] AS ids", pair=list(pair),
+        f"MATCH (s:{Label.STAKEHOLDER})-[:{Rel.INFLUENCES}]->(t:{Label.STAKEHOLDER}) "
+        "WHERE s.id IN $pair AND t.id IN $pair RETURN [s.id, t.id] AS ids", pair=list(pair),
         database_=database).records}
 
     def tie(i: int) -> dict[str, Any]:
@@ -241,9 +242,8 @@ def test_concurrent_mutations_on_shared_nodes_all_land_in_feed_order(
     with ThreadPoolExecutor(8) as pool:
         bodies = list(pool.map(tie, range(24)))
     assert [b.get("errors") for b in bodies] == [None] * 24
-    records = driver.execute_query(
-        "MATCH (c:Change) WHERE c.seq > $before RETURN c.seq AS seq, c.entity AS entity, "
-        "c.op AS op, c.ids AS ids ORDER BY seq", before=before, database_=database).records
+    records = driver.execute_query(change_feed.AFTER, after=before, limit=100,
+                                   database_=database).records
     assert [r["seq"] for r in records] == list(range(before + 1, before + 25))
     assert {r["entity"] for r in records} == {"ties"}
     assert all(set(r["ids"]) == set(pair) for r in records)
